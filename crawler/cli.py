@@ -1,0 +1,234 @@
+"""The ``newsarchive`` command."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.sites import SitesConfigError, load_sites, parse_site, select_sites, sites_file
+from storage.loader import Archive
+from storage.schema import SchemaError
+
+# Exit codes, for cron (documented in the README).
+EXIT_OK = 0
+EXIT_ERRORS = 1  # the run finished, but some pages or sites failed
+EXIT_CONFIG = 2  # bad sites.toml, bad option, or an unusable database: nothing was fetched
+
+db_option = click.option(
+    "--db",
+    default="archive.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The archive (SQLite file).",
+)
+sites_option = click.option(
+    "--sites",
+    "sites_path",
+    default=None,
+    help="Sites file [default: $NEWSARCHIVE_SITES, else ./sites.toml].",
+)
+set_option = click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this run (see crawler/settings.py), e.g. -s DOWNLOAD_DELAY=5.",
+)
+
+
+@click.group()
+@click.version_option(package_name="newsarchive")
+def cli() -> None:
+    """Archive the news that organizations publish on their websites.
+
+    \b
+    Try it offline:   newsarchive demo
+    Nightly, in cron: newsarchive crawl --all
+    Explore:          newsarchive serve
+    """
+
+
+@cli.command()
+@click.argument("site_names", metavar="SITE...", nargs=-1)
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every configured site.")
+@db_option
+@sites_option
+@set_option
+def crawl(site_names: tuple[str, ...], all_sites: bool, db: str, sites_path: str | None, overrides: tuple[str, ...]) -> None:
+    """Fetch what is new on the given sites (incremental; for cron).
+
+    Articles already in the archive are not fetched again, and a listing page that brings
+    nothing new ends the pagination.
+
+    \b
+    Example: newsarchive crawl icesco alecso --db archive.db
+    """
+    if not site_names and not all_sites:
+        raise click.UsageError("name at least one SITE, or --all")
+    _run("crawl", list(site_names), all_sites, db, sites_path, overrides)
+
+
+@cli.command()
+@click.argument("site_names", metavar="SITE...", nargs=-1, required=True)
+@db_option
+@sites_option
+@set_option
+def backfill(site_names: tuple[str, ...], db: str, sites_path: str | None, overrides: tuple[str, ...]) -> None:
+    """Fetch a site's whole archive, following every listing page to the end.
+
+    Articles already stored are skipped, so an interrupted backfill goes on where it
+    stopped when run again.
+
+    \b
+    Example: newsarchive backfill icesco
+    """
+    _run("backfill", list(site_names), False, db, sites_path, overrides)
+
+
+@cli.command("sites")
+@db_option
+@sites_option
+def list_sites(db: str, sites_path: str | None) -> None:
+    """List the configured sites with their article counts and last crawl.
+
+    \b
+    Example: newsarchive sites --db archive.db
+    """
+    path = sites_file(sites_path)
+    sites = _load(path)
+    archive = _open_archive(db) if Path(db).exists() else None
+    for key, site in sites.items():
+        count = archive.article_count(key) if archive else 0
+        last = archive.last_crawl(key) if archive else None
+        when = f"last crawl {last['started']} ({last['status']})" if last else "never crawled"
+        click.echo(f"{key:<16} {site.name:<40} {count:>7} articles   {when}")
+    if archive:
+        archive.close()
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+def serve(db: str, host: str, port: int) -> None:
+    """Explore the archive in Datasette: browse, facet, full-text search.
+
+    \b
+    Example: newsarchive serve --db archive.db --port 8001
+    """
+    import subprocess
+
+    from crawler.serve import datasette_command, write_metadata
+
+    if not Path(db).exists():
+        raise click.ClickException(f"{db} does not exist yet: run `newsarchive crawl` or `newsarchive demo` first")
+    _open_archive(db).close()  # refuse a foreign or newer file before serving it
+    with tempfile.TemporaryDirectory() as folder:
+        metadata = write_metadata(db, Path(folder) / "metadata.json")
+        sys.exit(subprocess.call(datasette_command(db, str(metadata), host, port)))
+
+
+@cli.command()
+@click.option("--db", default="demo.db", show_default=True, type=click.Path(dir_okay=False), help="The archive to fill.")
+@click.option("--port", default=8765, show_default=True, help="Port of the sample site on 127.0.0.1 (0: any free port).")
+def demo(db: str, port: int) -> None:
+    """Crawl the bundled sample newsroom, offline, and check the archive against its truth.
+
+    The sample site (66 articles in English, Arabic and French, WordPress-shaped) is served
+    on 127.0.0.1; nothing leaves the machine. Run it twice to see an incremental crawl.
+
+    \b
+    Example: newsarchive demo && newsarchive serve --db demo.db
+    """
+    from crawler.demo.check import score
+    from crawler.demo.server import DemoServer
+    from crawler.runner import crawl_settings, run
+
+    with DemoServer(port) as server:
+        site = parse_site("(built-in demo)", "demo", server.site.config())
+        click.echo(f"Sample newsroom at {server.base_url}/ ({len(server.site.articles)} articles)")
+        _open_archive(db).close()
+        # Our own server on loopback: no need to be polite to it, so no delays.
+        settings = crawl_settings(db, "(built-in demo)", {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"})
+        stats = run([site], "crawl", settings)
+        click.echo(_summary("demo", stats["demo"]))
+        with Archive(db) as archive:
+            click.echo(f"Against the site's truth: {score(archive, 'demo', server.site.truth())}")
+    click.echo(f"Explore it: newsarchive serve --db {db}   (then open http://127.0.0.1:8001/)")
+
+
+def _run(mode: str, names: list[str], all_sites: bool, db: str, sites_path: str | None, overrides: tuple[str, ...]) -> None:
+    from crawler.runner import crawl_settings, run
+
+    path = sites_file(sites_path)
+    configured = _load(path)
+    try:
+        sites = list(configured.values()) if all_sites else select_sites(configured, names, path)
+    except SitesConfigError as error:
+        _config_error(error)
+    _open_archive(db).close()
+    stats = run(sites, mode, crawl_settings(db, str(path), _parse_overrides(overrides)))
+    failed = False
+    for key, site_stats in stats.items():
+        click.echo(_summary(key, site_stats))
+        failed |= site_stats.get("archive/errors", 0) > 0 or site_stats.get("finish_reason") != "finished"
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+
+
+def _summary(key: str, stats: dict[str, Any]) -> str:
+    counts = ", ".join(
+        f"{stats.get(f'archive/{name}', 0)} {label}"
+        for name, label in (
+            ("new", "new"),
+            ("updated", "updated"),
+            ("unchanged", "unchanged"),
+            ("alias", "aliases"),
+            ("not_article", "not articles"),
+            ("skipped_known", "known skipped"),
+            ("errors", "errors"),
+        )
+    )
+    return f"{key}: {counts}; {stats.get('downloader/request_count', 0)} requests ({stats.get('finish_reason')})"
+
+
+def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s/--set")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def _load(path: Path) -> dict:
+    try:
+        return load_sites(path)
+    except SitesConfigError as error:
+        _config_error(error)
+
+
+def _open_archive(db: str) -> Archive:
+    try:
+        return Archive(db)
+    except SchemaError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_CONFIG)
+
+
+def _config_error(error: Exception) -> None:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(EXIT_CONFIG)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Dates as pages write them -> ISO 8601, as precise as the source and never more.
+
+python-dateutil fills whatever a string lacks from its ``default`` (today, unless told
+otherwise) and guesses in fuzzy mode. Here a string is parsed twice against two different
+defaults: a field that comes out differently was not in the string. A missing year, month or
+day makes the string unusable; a missing time gives a date-only value, never an invented
+midnight. Time zones are kept as written; an unknown zone name keeps only the date.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import datetime, timedelta, timezone
+
+from dateutil.parser import ParserError, UnknownTimezoneWarning, parser, parserinfo
+
+# The web's news is younger than this; anything earlier is a parsing accident (or epoch 0).
+EARLIEST_YEAR = 1990
+# Clocks and time zones differ: a page may be dated up to a day ahead of our clock.
+FUTURE_TOLERANCE = timedelta(days=1)
+MAX_LENGTH = 100  # longer strings are prose, not dates
+
+# Arabic-Indic and Eastern Arabic-Indic (Persian) digits -> ASCII.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+class MultilingualParserInfo(parserinfo):
+    """dateutil's English words plus French and Arabic month and weekday names."""
+
+    MONTHS = [
+        ("Jan", "January", "janvier", "janv", "يناير", "جانفي", "كانون الثاني"),
+        ("Feb", "February", "février", "fevrier", "févr", "fevr", "فبراير", "فيفري", "شباط"),
+        ("Mar", "March", "mars", "مارس", "آذار"),
+        ("Apr", "April", "avril", "avr", "أبريل", "ابريل", "إبريل", "أفريل", "نيسان"),
+        ("May", "mai", "مايو", "ماي", "أيار"),
+        ("Jun", "June", "juin", "يونيو", "يونيه", "جوان", "حزيران"),
+        ("Jul", "July", "juillet", "juil", "يوليو", "يوليه", "جويلية", "تموز"),
+        ("Aug", "August", "août", "aout", "أغسطس", "اغسطس", "أوت", "آب"),
+        ("Sep", "Sept", "September", "septembre", "سبتمبر", "أيلول"),
+        ("Oct", "October", "octobre", "أكتوبر", "اكتوبر", "تشرين الأول"),
+        ("Nov", "November", "novembre", "نوفمبر", "تشرين الثاني"),
+        ("Dec", "December", "décembre", "decembre", "déc", "ديسمبر", "دجنبر", "كانون الأول"),
+    ]
+    WEEKDAYS = [
+        ("Mon", "Monday", "lundi", "الاثنين", "الإثنين"),
+        ("Tue", "Tuesday", "mardi", "الثلاثاء"),
+        ("Wed", "Wednesday", "mercredi", "الأربعاء", "الاربعاء"),
+        ("Thu", "Thursday", "jeudi", "الخميس"),
+        ("Fri", "Friday", "vendredi", "الجمعة"),
+        ("Sat", "Saturday", "samedi", "السبت"),
+        ("Sun", "Sunday", "dimanche", "الأحد", "الاحد"),
+    ]
+    JUMP = parserinfo.JUMP + ["le", "à", "a", "،", "في", "de", "du"]
+
+
+_PARSER = parser(MultilingualParserInfo())
+_DEFAULT_A = datetime(1, 1, 1, 0, 0, 0)
+_DEFAULT_B = datetime(2, 2, 2, 1, 1, 1)
+
+
+def parse_date(raw: str | None, now: datetime | None = None) -> str | None:
+    """Normalize a date string to ISO 8601, or None when it is incomplete or implausible.
+
+    >>> parse_date("2022-06-19T10:32:11+01:00")
+    '2022-06-19T10:32:11+01:00'
+    >>> parse_date("June 19, 2022")
+    '2022-06-19'
+    >>> parse_date("March 2019") is None  # no day: not a publication date
+    True
+    """
+    if not raw:
+        return None
+    text = " ".join(raw.translate(_DIGITS).split())
+    if not text or len(text) > MAX_LENGTH:
+        return None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnknownTimezoneWarning)
+        try:
+            a = _PARSER.parse(text, default=_DEFAULT_A)
+            b = _PARSER.parse(text, default=_DEFAULT_B)
+        except (ParserError, OverflowError, ValueError, TypeError, ArithmeticError):
+            return None
+    unknown_zone = any(issubclass(w.category, UnknownTimezoneWarning) for w in caught)
+    if (a.year, a.month, a.day) != (b.year, b.month, b.day):
+        return None
+    if not _plausible(a, now or datetime.now(timezone.utc)):
+        return None
+    if (a.hour, a.minute) != (b.hour, b.minute) or unknown_zone:
+        return a.date().isoformat()
+    return a.replace(microsecond=0).isoformat()
+
+
+def _plausible(moment: datetime, now: datetime) -> bool:
+    if moment.year < EARLIEST_YEAR:
+        return False
+    latest = now + FUTURE_TOLERANCE
+    if moment.tzinfo is None:
+        return moment <= latest.replace(tzinfo=None)
+    return moment <= latest
+
+
+def first_date(candidates: list[str | None], now: datetime | None = None) -> str | None:
+    """The first candidate (in order of reliability) that parses to a plausible date."""
+    for raw in candidates:
+        if (value := parse_date(raw, now)) is not None:
+            return value
+    return None

@@ -1,0 +1,1 @@
+"""The bundled sample newsroom: a WordPress-shaped site generated in memory, with its truth."""

@@ -1,0 +1,373 @@
+"""The sample newsroom: deterministic articles, the pages a WordPress theme would serve, the truth.
+
+``sample_articles()`` draws the articles; ``DemoSite`` renders them at a base URL as a
+WordPress-shaped site (date permalinks under /en/, /ar/, /fr/, paginated listings, RSS feeds,
+a core sitemap announced in robots.txt) with the chrome real themes carry: skip link, menus,
+comment counters, share buttons, related posts, comment form, widgets, footer.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from html import escape
+from urllib.parse import quote
+
+from crawler.demo.content import (
+    CATEGORIES,
+    CHROME,
+    CITIES,
+    COUNTRIES,
+    MONTHS,
+    ORGANIZATION,
+    SENTENCES,
+    SHORT_NAME,
+    TITLES,
+    TOPICS,
+)
+
+LANGUAGES = {"en": 30, "ar": 18, "fr": 18}  # articles per language
+PER_PAGE = 6  # articles per listing page
+FEED_SIZE = 10
+TZ = timezone(timedelta(hours=1))  # the organization's local time, as WordPress writes it
+DIRECTION = {"en": "ltr", "ar": "rtl", "fr": "ltr"}
+HTML_LANG = {"en": "en-US", "ar": "ar", "fr": "fr-FR"}
+
+
+@dataclass(frozen=True)
+class SampleArticle:
+    language: str
+    path: str  # as linked: percent-encoded, with a trailing slash
+    title: str
+    published: datetime
+    date_only: bool  # the page gives only a date (no time), as some themes do
+    paragraphs: tuple[str, ...]
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    @property
+    def published_iso(self) -> str:
+        """The publication date as the archive must hold it."""
+        return self.published.date().isoformat() if self.date_only else self.published.isoformat()
+
+
+def slugify(title: str) -> str:
+    """WordPress-like slug: ASCII words for Latin scripts, the Arabic words percent-encoded."""
+    decomposed = unicodedata.normalize("NFKD", title.lower())
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.findall(r"[^\W_]+", ascii_only)
+    return quote("-".join(words)[:120], safe="-").lower()
+
+
+def sample_articles(seed: int = 2022) -> list[SampleArticle]:
+    """The sample newsroom's articles, newest first within each language."""
+    rng = random.Random(seed)
+    articles: list[SampleArticle] = []
+    for language, count in LANGUAGES.items():
+        when = datetime(2024, 5, 30, 11, 0, tzinfo=TZ)
+        seen_slugs: set[str] = set()
+        for index in range(count):
+            slots = {
+                "org": SHORT_NAME[language],
+                "country": rng.choice(COUNTRIES[language]),
+                "topic": rng.choice(TOPICS[language]),
+                "city": rng.choice(CITIES[language]),
+            }
+            title = rng.choice(TITLES[language]).format(**slots)
+            sentences = rng.sample(SENTENCES[language], k=len(SENTENCES[language]))
+            paragraphs = []
+            wanted = rng.randint(3, 6)
+            while sentences and len(paragraphs) < wanted:
+                size = rng.randint(1, 2)
+                take, sentences = sentences[:size], sentences[size:]
+                paragraphs.append(" ".join(s.format(n=rng.randint(12, 900), **slots) for s in take))
+            slug = slugify(title)
+            while slug in seen_slugs:
+                slug += "-2"
+            seen_slugs.add(slug)
+            path = f"/{language}/{when:%Y/%m/%d}/{slug}/"
+            articles.append(
+                SampleArticle(
+                    language=language,
+                    path=path,
+                    title=title,
+                    published=when,
+                    date_only=index % 5 == 4,
+                    paragraphs=tuple(paragraphs),
+                    tags=(slots["country"],),
+                )
+            )
+            when -= timedelta(days=rng.randint(3, 17), minutes=rng.randint(0, 600))
+    texts = [a.text for a in articles]
+    assert len(set(texts)) == len(texts), "sample bodies must be distinct"
+    return articles
+
+
+class DemoSite:
+    """The sample newsroom rendered at ``base_url``: ``page(path)`` answers like its server would."""
+
+    def __init__(
+        self,
+        base_url: str,
+        articles: list[SampleArticle] | None = None,
+        sitemaps: bool = True,
+        feeds: bool = True,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.articles = sample_articles() if articles is None else articles
+        self.sitemaps = sitemaps
+        self.feeds = feeds
+        self.pages: dict[str, tuple[str, str]] = {}
+        self._render()
+
+    def page(self, path: str) -> tuple[str, bytes] | None:
+        """(content type, body) for a percent-encoded path, or None for a 404."""
+        found = self.pages.get(path)
+        if found is None:
+            return None
+        content_type, body = found
+        return content_type, body.encode("utf-8")
+
+    def truth(self) -> list[dict[str, str]]:
+        """What the archive must hold: url, language, title, published, text."""
+        return [
+            {
+                "url": self.base_url + a.path,
+                "language": a.language,
+                "title": a.title,
+                "published": a.published_iso,
+                "text": a.text,
+            }
+            for a in self.articles
+        ]
+
+    def config(self) -> dict[str, object]:
+        """The site's entry as sites.toml would hold it (the shipped ``demo`` entry at port 8765)."""
+        return {
+            "name": "Sample newsroom (MOEC)",
+            "start_urls": [f"{self.base_url}/{language}/news/" for language in LANGUAGES],
+            "languages": list(LANGUAGES),
+            "article_patterns": [r"^/(en|ar|fr)/\d{4}/\d{2}/\d{2}/[^/]+/$"],
+        }
+
+    # -- rendering -------------------------------------------------------------------
+
+    def _render(self) -> None:
+        html = "text/html; charset=UTF-8"
+        by_language = {lang: [a for a in self.articles if a.language == lang] for lang in LANGUAGES}
+        for language, articles in by_language.items():
+            pages = [articles[i : i + PER_PAGE] for i in range(0, len(articles), PER_PAGE)] or [[]]
+            for number, items in enumerate(pages, start=1):
+                path = self._listing_path(language, number)
+                self.pages[path] = (html, self._listing(language, items, number, len(pages)))
+            self.pages[f"/{language}/category/news/"] = self.pages[f"/{language}/news/"]
+            for position, article in enumerate(articles):
+                related = [articles[(position + k) % len(articles)] for k in (1, 2, 3)]
+                self.pages[article.path] = (html, self._article(article, related))
+            if self.feeds:
+                self.pages[f"/{language}/feed/"] = (
+                    "application/rss+xml; charset=UTF-8",
+                    self._feed(language, articles[:FEED_SIZE]),
+                )
+        robots = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
+        if self.sitemaps:
+            robots += f"\nSitemap: {self.base_url}/wp-sitemap.xml\n"
+            self._render_sitemaps()
+        self.pages["/robots.txt"] = ("text/plain; charset=UTF-8", robots)
+
+    def _render_sitemaps(self) -> None:
+        xml = "application/xml; charset=UTF-8"
+        children = ["/wp-sitemap-posts-post-1.xml", "/wp-sitemap-taxonomies-category-1.xml"]
+        self.pages["/wp-sitemap.xml"] = (
+            xml,
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<sitemap><loc>{self.base_url}{c}</loc></sitemap>" for c in children)
+            + "</sitemapindex>",
+        )
+        # WordPress core sitemaps carry no lastmod.
+        self.pages[children[0]] = (xml, self._urlset(a.path for a in self.articles))
+        self.pages[children[1]] = (xml, self._urlset(f"/{lang}/category/news/" for lang in LANGUAGES))
+
+    def _urlset(self, paths) -> str:
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<url><loc>{self.base_url}{p}</loc></url>" for p in paths)
+            + "</urlset>"
+        )
+
+    def _feed(self, language: str, articles: list[SampleArticle]) -> str:
+        items = "".join(
+            "<item>"
+            f"<title>{escape(a.title)}</title>"
+            f"<link>{self.base_url}{a.path}?utm_source=rss&amp;utm_medium=feed</link>"
+            f"<pubDate>{format_datetime(a.published)}</pubDate>"
+            f"<category><![CDATA[{CATEGORIES[language]}]]></category>"
+            f"<description><![CDATA[{a.paragraphs[0]}]]></description>"
+            "</item>"
+            for a in articles
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+            f"<title>{escape(ORGANIZATION[language])}</title>"
+            f"<link>{self.base_url}/{language}/</link><language>{HTML_LANG[language]}</language>"
+            f"{items}</channel></rss>"
+        )
+
+    @staticmethod
+    def _listing_path(language: str, number: int) -> str:
+        return f"/{language}/news/" if number == 1 else f"/{language}/news/page/{number}/"
+
+    def _display_date(self, article: SampleArticle) -> str:
+        d = article.published
+        month = MONTHS[article.language][d.month - 1]
+        return f"{month} {d.day}, {d.year}" if article.language == "en" else f"{d.day} {month} {d.year}"
+
+    def _head(self, language: str, title: str, extra: str = "") -> str:
+        feed = (
+            f'<link rel="alternate" type="application/rss+xml" '
+            f'title="{escape(ORGANIZATION[language])} &raquo; Feed" href="{self.base_url}/{language}/feed/">'
+            if self.feeds
+            else ""
+        )
+        return (
+            f'<!DOCTYPE html>\n<html lang="{HTML_LANG[language]}" dir="{DIRECTION[language]}"><head>'
+            '<meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)} &#8211; {escape(SHORT_NAME[language])}</title>{feed}{extra}"
+            '<link rel="stylesheet" href="/wp-content/themes/newsroom/style.css">'
+            "</head>"
+        )
+
+    def _masthead(self, language: str) -> str:
+        chrome = CHROME[language]
+        menu = "".join(
+            f'<li class="menu-item"><a href="/{language}/{slug}/">{escape(label)}</a></li>'
+            for slug, label in zip(["", "about", "programmes", "news", "contact"], chrome["menu"], strict=True)
+        )
+        languages = "".join(
+            f'<li><a href="/{lang}/" hreflang="{lang}">{lang.upper()}</a></li>' for lang in LANGUAGES
+        )
+        return (
+            f'<a class="skip-link screen-reader-text" href="#content">{chrome["skip"]}</a>'
+            '<header id="masthead" class="site-header"><div class="site-branding">'
+            f'<p class="site-title"><a href="/{language}/" rel="home">{escape(ORGANIZATION[language])}</a></p></div>'
+            f'<nav id="site-navigation" class="main-navigation"><ul id="primary-menu" class="menu">{menu}</ul></nav>'
+            f'<ul class="language-switcher">{languages}</ul></header>'
+        )
+
+    def _sidebar_and_footer(self, language: str) -> str:
+        chrome = CHROME[language]
+        recent = "".join(
+            f'<li><a href="{a.path}">{escape(a.title)}</a></li>'
+            for a in [a for a in self.articles if a.language == language][:5]
+        )
+        return (
+            '<aside id="secondary" class="widget-area">'
+            f'<section class="widget widget_recent_entries"><h2 class="widget-title">{chrome["recent"]}</h2><ul>{recent}</ul></section>'
+            f'<section class="widget widget_newsletter"><h2 class="widget-title">{chrome["newsletter"]}</h2>'
+            '<form><input type="email" name="email"><button>OK</button></form></section></aside></div>'
+            '<footer id="colophon" class="site-footer"><div class="site-info">'
+            f"<p>&copy; 2024 {escape(ORGANIZATION[language])}. {chrome['rights']}</p>"
+            f'<a href="/{language}/privacy-policy/">{chrome["privacy"]}</a></div></footer></body></html>'
+        )
+
+    def _article(self, article: SampleArticle, related: list[SampleArticle]) -> str:
+        language, chrome = article.language, CHROME[article.language]
+        url = self.base_url + article.path
+        when = article.published_iso
+        meta = (
+            f'<link rel="canonical" href="{url}">'
+            f'<meta name="description" content="{escape(article.paragraphs[0][:150])}">'
+            f'<meta property="og:type" content="article"><meta property="og:title" content="{escape(article.title)}">'
+            f'<meta property="og:url" content="{url}"><meta property="og:site_name" content="{escape(SHORT_NAME[language])}">'
+        )
+        if not article.date_only:
+            meta += f'<meta property="article:published_time" content="{when}">'
+        alternates = "".join(
+            f'<link rel="alternate" hreflang="{lang}" href="{self.base_url}/{lang}/news/">' for lang in LANGUAGES
+        )
+        share = "".join(
+            f'<li class="share-{i}"><a class="share-icon" href="#" rel="nofollow"><span>{escape(label)}</span></a></li>'
+            for i, label in enumerate(chrome["share_on"])
+        )
+        related_items = "".join(
+            f'<li><a href="{r.path}">{escape(r.title)}</a> <span class="date">{self._display_date(r)}</span></li>'
+            for r in related
+        )
+        tags = "".join(f'<a href="/{language}/tag/{slugify(t)}/" rel="tag">{escape(t)}</a>' for t in article.tags)
+        body = "".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
+        return (
+            self._head(language, article.title, meta + alternates)
+            + f'<body class="post-template-default single single-post">{self._masthead(language)}'
+            '<div id="content" class="site-content"><main id="main" class="site-main">'
+            '<article class="post type-post status-publish format-standard hentry category-news">'
+            f'<header class="entry-header"><h1 class="entry-title">{escape(article.title)}</h1>'
+            '<div class="entry-meta"><span class="posted-on">'
+            f'<time class="entry-date published" datetime="{when}">{self._display_date(article)}</time></span> '
+            '<span class="comments-link"><a href="#respond">0</a></span></div></header>'
+            # Themes repeat the date and the comment count inside the content, add a share bar,
+            # and some print a second skip link at the end (as the seed article shows).
+            '<div class="entry-content"><ul class="post-info">'
+            f'<li>{self._display_date(article)}</li><li><i class="icon-comment"></i> 0</li></ul>'
+            f"{body}"
+            f'<div class="a2a_kit addtoany_list"><span class="a2a_label">{chrome["share"]}</span><ul>{share}</ul></div>'
+            f'</div><a class="skip-link" href="#content">{chrome["skip"]}</a>'
+            f'<footer class="entry-footer"><span class="cat-links">{chrome["posted_in"]} '
+            f'<a href="/{language}/category/news/" rel="category tag">{escape(CATEGORIES[language])}</a></span> '
+            f'<span class="tags-links">{tags}</span></footer></article>'
+            f'<section class="related-posts"><h2>{chrome["related"]}</h2><ul>{related_items}</ul></section>'
+            f'<div id="comments" class="comments-area"><div id="respond" class="comment-respond">'
+            f'<h3 id="reply-title" class="comment-reply-title">{chrome["reply"]}</h3>'
+            f'<form id="commentform"><label for="comment">{chrome["comment"]}</label><textarea id="comment"></textarea>'
+            f'<input type="submit" value="{chrome["post_comment"]}"></form></div></div></main>'
+            + self._sidebar_and_footer(language)
+        )
+
+    def _listing(self, language: str, items: list[SampleArticle], number: int, last: int) -> str:
+        chrome = CHROME[language]
+        links, nav = "", ""
+        if number < last:
+            older = self.base_url + self._listing_path(language, number + 1)
+            links += f'<link rel="next" href="{older}">'
+            nav += f'<a class="next page-numbers" href="{older}">{chrome["older"]}</a>'
+        if number > 1:
+            newer = self.base_url + self._listing_path(language, number - 1)
+            links += f'<link rel="prev" href="{newer}">'
+            nav = f'<a class="prev page-numbers" href="{newer}">{chrome["newer"]}</a>' + nav
+        entries = "".join(
+            '<article class="post type-post"><header class="entry-header">'
+            f'<h2 class="entry-title"><a href="{a.path}" rel="bookmark">{escape(a.title)}</a></h2>'
+            f'<div class="entry-meta"><time datetime="{a.published_iso}">{self._display_date(a)}</time></div></header>'
+            f'<div class="entry-summary"><p>{escape(a.paragraphs[0][:160])}&hellip;</p>'
+            f'<a class="more-link" href="{a.path}">{chrome["read_more"]}</a></div></article>'
+            for a in items
+        )
+        return (
+            self._head(language, CATEGORIES[language], links)
+            + f'<body class="archive category">{self._masthead(language)}'
+            '<div id="content" class="site-content"><main id="main" class="site-main">'
+            f'<header class="page-header"><h1 class="page-title">{escape(CATEGORIES[language])}</h1></header>'
+            f'{entries}<nav class="navigation posts-navigation">{nav}</nav></main>'
+            + self._sidebar_and_footer(language)
+        )
+
+
+def main() -> None:
+    """Print the sample site's truth as JSON, for a base URL given on the command line."""
+    import sys
+
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8765"
+    print(json.dumps(DemoSite(base).truth(), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""From fetched page to archive: extract the article, store it in batches, record the run."""
+
+from __future__ import annotations
+
+import logging
+
+import scrapy
+from scrapy import signals
+
+from crawler.extract import extract
+from crawler.items import FetchedPage
+from storage.loader import Archive, Outcome
+from storage.records import Article, Capture
+
+logger = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    """Extracts each fetched page and stores the articles in ``NEWSARCHIVE_DB``.
+
+    Articles are written ``NEWSARCHIVE_BATCH_SIZE`` at a time, one transaction per batch; the
+    run itself is a row of ``crawls``, opened with the spider and closed with its counts.
+    """
+
+    def __init__(self, crawler: scrapy.crawler.Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = crawler.settings["NEWSARCHIVE_DB"]
+        self.batch_size = crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE")
+        self.batch: list[tuple[Article, Capture]] = []
+        self.archive: Archive | None = None
+        self.crawl_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: scrapy.crawler.Crawler) -> ArchivePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.archive = Archive(self.db_path)
+        self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
+
+    def process_item(self, item: FetchedPage) -> FetchedPage:
+        article = extract(item.text, item.url, item.site, item.hints)
+        if article is None:
+            # An outcome, not an error: tag pages, stubs and indexes match article patterns too.
+            self.stats.inc_value("archive/not_article")
+            logger.debug("Not an article: %s", item.url)
+            return item
+        capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at)
+        self.batch.append((article, capture))
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        outcomes = self.archive.store_many(self.batch, self.crawl_id)
+        for outcome, count in outcomes.items():
+            self.stats.inc_value(f"archive/{outcome}", count)
+        self.batch.clear()
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def spider_closed(self, spider: scrapy.Spider, reason: str) -> None:
+        stats = self.stats
+        counts = {
+            "requests": stats.get_value("downloader/request_count", 0),
+            "new": stats.get_value(f"archive/{Outcome.NEW}", 0),
+            "updated": stats.get_value(f"archive/{Outcome.UPDATED}", 0),
+            "unchanged": stats.get_value(f"archive/{Outcome.UNCHANGED}", 0),
+            "aliases": stats.get_value(f"archive/{Outcome.ALIAS}", 0),
+            "not_articles": stats.get_value("archive/not_article", 0),
+            "errors": stats.get_value("archive/errors", 0),
+        }
+        status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
+        self.archive.finish_crawl(self.crawl_id, status, reason, counts)
+        self.archive.close()

@@ -1,0 +1,64 @@
+"""Every limit and politeness default of a crawl, each with its reason.
+
+The ``newsarchive`` command loads this module; so does ``scrapy crawl news`` through
+``scrapy.cfg``. Override any of them per run with ``newsarchive crawl -s NAME=VALUE``.
+"""
+
+import os
+
+from crawler import __version__
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Say who we are: site owners read their logs. Add a contact for your archive with
+# -s USER_AGENT="newsarchive/0.1 (+mailto:you@example.org)".
+USER_AGENT = f"newsarchive/{__version__} (news archiving crawler; obeys robots.txt)"
+
+# -- where the archive and the configuration live (see crawler/sites.py) --------------------
+NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
+NEWSARCHIVE_SITES = os.environ.get("NEWSARCHIVE_SITES", "sites.toml")
+# Articles written per transaction: fewer commits, and a crash loses at most one batch.
+NEWSARCHIVE_BATCH_SIZE = 50
+# Sitemaps may be up to 50 MB uncompressed (sitemaps.org); pages get far less (below).
+NEWSARCHIVE_SITEMAP_MAXSIZE = 50 * 1024 * 1024
+
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+
+# -- politeness -------------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+# One request at a time per site, at least a second apart, slower when the server slows down.
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1
+AUTOTHROTTLE_MAX_DELAY = 60
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# -- limits against hostile or broken sites (../shared/RELIABILITY.md, section A) -----------
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # no news page is larger; videos served as pages are
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30  # a page that takes longer is retried later, not waited for
+DNS_TIMEOUT = 15
+REDIRECT_MAX_TIMES = 5  # real redirect chains are short; longer ones are loops
+# The spider follows no arbitrary links (only sitemaps, feeds, pagination and article links),
+# so it bounds each path itself rather than by link depth, which an archive's long
+# pagination would exceed:
+DEPTH_LIMIT = 0
+NEWSARCHIVE_MAX_LISTING_PAGES = 1000  # per start URL: 1000 pages of 10 is a 10,000-article archive
+NEWSARCHIVE_MAX_SITEMAP_DEPTH = 3  # robots.txt -> index -> sitemap; deeper nesting is a trap
+URLLENGTH_LIMIT = 1024  # news URLs are short; trap URLs grow
+COOKIES_ENABLED = False  # news pages need no session, and cookies invite session traps
+DOWNLOAD_VERIFY_CERTIFICATES = True  # an archive must not store what a man in the middle served
+# Only the web: no local files, data: URIs, FTP or S3 reached through a redirect or a link.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# A nightly run must end: time, errors and memory are capped.
+CLOSESPIDER_TIMEOUT = 3300
+CLOSESPIDER_ERRORCOUNT = 500
+MEMUSAGE_LIMIT_MB = 2048
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,181 @@
+"""sites.toml -> validated :class:`Site` objects, refused before any request when wrong.
+
+Which file: ``--sites PATH``, else ``$NEWSARCHIVE_SITES``, else ``./sites.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from storage.urls import host_of
+
+DEFAULT_SITES_FILE = "sites.toml"
+SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+class SitesConfigError(ValueError):
+    """A sites file that cannot be used; the message names the file, the site and the field."""
+
+    def __init__(self, path: str | Path, message: str, site: str | None = None, field: str | None = None):
+        where = str(path)
+        if site is not None:
+            where += f": [sites.{site}]"
+        if field is not None:
+            where += f" {field}"
+        super().__init__(f"{where}: {message}")
+        self.path, self.site, self.field = str(path), site, field
+
+
+@dataclass(frozen=True)
+class Site:
+    """One organization's news section, as configured."""
+
+    key: str
+    name: str
+    start_urls: tuple[str, ...]
+    languages: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    article_patterns: tuple[re.Pattern[str], ...] = ()
+    listing_patterns: tuple[re.Pattern[str], ...] = ()
+    allowed_domains: tuple[str, ...] = field(default=())
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether ``url`` looks like one of this site's articles."""
+        path = urlsplit(url).path
+        if self.article_patterns:
+            return any(p.search(path) for p in self.article_patterns)
+        return looks_like_article(path)
+
+    def is_listing_url(self, url: str) -> bool:
+        path = urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
+        return any(p.search(path) for p in self.listing_patterns)
+
+
+# Without configured patterns: a dated permalink, a numeric id, or a long slug.
+_DATED = re.compile(r"/(19|20)\d{2}/\d{1,2}/(\d{1,2}/)?[^/]+/?$")
+_NUMERIC_ID = re.compile(r"/\d{3,}/?$")
+_SLUG = re.compile(r"/[^/]*[-_][^/]*[-_][^/]*[-_][^/]+/?$")  # four words or more
+_NOT_ARTICLE = re.compile(r"/(page|category|tag|author|feed|wp-json|search)(/|$)|\.(pdf|jpe?g|png|gif|zip|docx?|xlsx?|mp[34])$", re.I)
+
+
+def looks_like_article(path: str) -> bool:
+    """A guess from the shape of a URL path, for sites that configure no pattern."""
+    if _NOT_ARTICLE.search(path):
+        return False
+    return bool(_DATED.search(path) or _NUMERIC_ID.search(path) or _SLUG.search(path))
+
+
+def sites_file(option: str | None = None) -> Path:
+    """The sites file to use: the option, else $NEWSARCHIVE_SITES, else ./sites.toml."""
+    return Path(option or os.environ.get("NEWSARCHIVE_SITES") or DEFAULT_SITES_FILE)
+
+
+def load_sites(path: str | Path) -> dict[str, Site]:
+    """Read and validate every site of a sites file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SitesConfigError(path, "no such file (use --sites PATH or $NEWSARCHIVE_SITES)") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SitesConfigError(path, f"not valid TOML: {error}") from None
+    unknown = set(data) - {"sites"}
+    if unknown:
+        raise SitesConfigError(path, f"unknown top-level key(s): {', '.join(sorted(unknown))}")
+    sites = data.get("sites", {})
+    if not isinstance(sites, dict):
+        raise SitesConfigError(path, "[sites] must be a table of [sites.NAME] tables")
+    return {key: parse_site(path, key, value) for key, value in sites.items()}
+
+
+_FIELDS = {
+    "name",
+    "start_urls",
+    "languages",
+    "sitemaps",
+    "feeds",
+    "article_patterns",
+    "listing_patterns",
+    "allowed_domains",
+}
+
+
+def parse_site(path: str | Path, key: str, table: object) -> Site:
+    """Validate one ``[sites.KEY]`` table."""
+
+    def fail(message: str, field: str | None = None) -> SitesConfigError:
+        return SitesConfigError(path, message, site=key, field=field)
+
+    if not SITE_KEY.match(key):
+        raise fail("site names are lower-case letters, digits, '-' and '_' (at most 64)")
+    if not isinstance(table, dict):
+        raise fail("must be a table")
+    if unknown := set(table) - _FIELDS:
+        raise fail(f"unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_FIELDS))}")
+
+    def strings(name: str, required: bool = False) -> tuple[str, ...]:
+        value = table.get(name, [])
+        if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail("must be a list of strings", name)
+        if required and not value:
+            raise fail("must list at least one URL", name)
+        return tuple(v.strip() for v in value)
+
+    def urls(name: str, required: bool = False) -> tuple[str, ...]:
+        values = strings(name, required)
+        for url in values:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise fail(f"{url!r} is not an http(s) URL", name)
+        return values
+
+    def patterns(name: str) -> tuple[re.Pattern[str], ...]:
+        compiled = []
+        for pattern in strings(name):
+            try:
+                compiled.append(re.compile(pattern))
+            except re.error as error:
+                raise fail(f"{pattern!r} is not a valid regular expression: {error}", name) from None
+        return tuple(compiled)
+
+    name = table.get("name", key)
+    if not isinstance(name, str) or not name.strip():
+        raise fail("must be a non-empty string", "name")
+    start_urls = urls("start_urls", required=True)
+    languages = strings("languages")
+    for language in languages:
+        if not LANGUAGE.match(language):
+            raise fail(f"{language!r} is not a language code such as 'en', 'ar', 'fr'", "languages")
+    domains = strings("allowed_domains")
+    for domain in domains:
+        if "/" in domain or ":" in domain or not domain:
+            raise fail(f"{domain!r} is not a domain name (no scheme, port or path)", "allowed_domains")
+    # The site's own hosts are always in scope; the configured ones add to them.
+    own = [host_of(u) for u in start_urls] + [d.lower().removeprefix("www.") for d in domains]
+    return Site(
+        key=key,
+        name=name.strip(),
+        start_urls=start_urls,
+        languages=languages,
+        sitemaps=urls("sitemaps"),
+        feeds=urls("feeds"),
+        article_patterns=patterns("article_patterns"),
+        listing_patterns=patterns("listing_patterns"),
+        allowed_domains=tuple(dict.fromkeys(own)),
+    )
+
+
+def select_sites(sites: dict[str, Site], names: list[str], path: str | Path) -> list[Site]:
+    """The named sites, in order; an unknown name is a configuration error."""
+    unknown = [n for n in names if n not in sites]
+    if unknown:
+        known = ", ".join(sorted(sites)) or "none"
+        raise SitesConfigError(path, f"no site named {', '.join(unknown)} (configured: {known})")
+    return [sites[n] for n in names]

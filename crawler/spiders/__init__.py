@@ -1,0 +1,1 @@
+"""The project's spiders: one generic ``news`` spider, driven by sites.toml."""

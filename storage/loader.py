@@ -1,0 +1,242 @@
+"""The deduplicating loader: articles in, one row per article out, with aliases and versions.
+
+Dedupe rules (../DESIGN.md), applied in order within a site:
+
+1. the same canonical URL (or any URL already known to lead to an article) is the same
+   article: changed text makes a new version, unchanged text only touches ``last_seen``;
+2. another URL with identical normalized text is an alias of the existing article.
+
+Every store is one transaction: the article row, its URLs, its earlier version and the raw
+capture are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from storage.fingerprint import content_hash
+from storage.records import Article, Capture
+from storage.schema import open_database
+from storage.urls import canonicalize
+
+
+class Outcome(StrEnum):
+    """What storing one article did."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    ALIAS = "alias"
+
+
+@dataclass(frozen=True)
+class Stored:
+    outcome: Outcome
+    article_id: int
+
+
+def utcnow() -> str:
+    """The current time as ISO 8601 UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Archive:
+    """``archive.db``: open it, store articles in it, record crawl runs."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.db = open_database(path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what is known ---------------------------------------------------------------
+
+    def known_urls(self, site: str) -> set[str]:
+        """Every canonical URL that already leads to an article of ``site``."""
+        rows = self.db.execute("select url from article_urls where site = ?", [site])
+        return {url for (url,) in rows}
+
+    def article_count(self, site: str) -> int:
+        return self.db.execute("select count(*) from articles where site = ?", [site]).fetchone()[0]
+
+    def last_crawl(self, site: str) -> dict | None:
+        rows = list(
+            self.db.query(
+                "select * from crawls where site = ? order by id desc limit 1", [site]
+            )
+        )
+        return rows[0] if rows else None
+
+    # -- crawl runs ------------------------------------------------------------------
+
+    def start_crawl(self, site: str, mode: str, scrapy_version: str | None = None) -> int:
+        """Record the start of a run; returns its id."""
+        table = self.db["crawls"]
+        table.insert(
+            {
+                "site": site,
+                "mode": mode,
+                "started": utcnow(),
+                "status": "running",
+                "scrapy_version": scrapy_version,
+            }
+        )
+        return table.last_pk
+
+    def finish_crawl(self, crawl_id: int, status: str, reason: str, counts: dict[str, int]) -> None:
+        """Record the end of a run with its counts (requests, new, updated, ...)."""
+        self.db["crawls"].update(
+            crawl_id,
+            {"finished": utcnow(), "status": status, "finish_reason": reason, **counts},
+        )
+        # Keep the -wal file from growing across nightly runs.
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- storing ---------------------------------------------------------------------
+
+    def store_many(
+        self, batch: Iterable[tuple[Article, Capture]], crawl_id: int | None = None
+    ) -> Counter[Outcome]:
+        """Store a batch of articles in one transaction; returns how many of each outcome."""
+        outcomes: Counter[Outcome] = Counter()
+        with self.db.atomic():
+            for article, capture in batch:
+                outcomes[self._store(article, capture, crawl_id).outcome] += 1
+        return outcomes
+
+    def store(self, article: Article, capture: Capture, crawl_id: int | None = None) -> Stored:
+        """Store one article with the capture it came from, applying the dedupe rules."""
+        with self.db.atomic():
+            return self._store(article, capture, crawl_id)
+
+    def _store(self, article: Article, capture: Capture, crawl_id: int | None) -> Stored:
+        seen = capture.fetched_at
+        fetched_url = canonicalize(article.url)
+        canonical_url = canonicalize(article.canonical_url or article.url)
+        digest = content_hash(article.text)
+
+        existing = self._article_by_url(canonical_url, fetched_url)
+        if existing is not None:
+            stored = self._revisit(existing, article, digest, seen)
+        elif (same := self._article_by_hash(article.site, digest)) is not None:
+            stored = Stored(Outcome.ALIAS, same)
+        else:
+            stored = Stored(Outcome.NEW, self._insert(article, canonical_url, digest, seen))
+
+        for url, kind in ((canonical_url, "canonical"), (fetched_url, "fetched")):
+            if stored.outcome is Outcome.ALIAS:
+                kind = "alias"
+            self.db["article_urls"].insert(
+                {
+                    "url": url,
+                    "article_id": stored.article_id,
+                    "site": article.site,
+                    "kind": kind,
+                    "first_seen": seen,
+                },
+                ignore=True,
+            )
+        self._capture(capture, article.site, crawl_id, stored.article_id)
+        return stored
+
+    def _article_by_url(self, *urls: str) -> dict | None:
+        rows = self.db.execute(
+            "select article_id from article_urls where url in (?, ?) limit 1", urls
+        ).fetchall()
+        if not rows:
+            return None
+        return self.db["articles"].get(rows[0][0])
+
+    def _article_by_hash(self, site: str, digest: str) -> int | None:
+        row = self.db.execute(
+            "select id from articles where site = ? and content_hash = ? order by id limit 1",
+            [site, digest],
+        ).fetchone()
+        return row[0] if row else None
+
+    def _insert(self, article: Article, url: str, digest: str, seen: str) -> int:
+        table = self.db["articles"]
+        table.insert(
+            {
+                **_article_fields(article),
+                "site": article.site,
+                "url": url,
+                "content_hash": digest,
+                "first_seen": seen,
+                "last_seen": seen,
+                "version": 1,
+            }
+        )
+        return table.last_pk
+
+    def _revisit(self, row: dict, article: Article, digest: str, seen: str) -> Stored:
+        if row["content_hash"] == digest:
+            self.db["articles"].update(row["id"], {"last_seen": seen})
+            return Stored(Outcome.UNCHANGED, row["id"])
+        self.db["article_versions"].insert(
+            {
+                "article_id": row["id"],
+                "version": row["version"],
+                "title": row["title"],
+                "text": row["text"],
+                "content_hash": row["content_hash"],
+                "first_seen": row["first_seen"],
+                "replaced_at": seen,
+            }
+        )
+        self.db["articles"].update(
+            row["id"],
+            {
+                **_article_fields(article),
+                "content_hash": digest,
+                "last_seen": seen,
+                "version": row["version"] + 1,
+            },
+        )
+        return Stored(Outcome.UPDATED, row["id"])
+
+    def _capture(self, capture: Capture, site: str, crawl_id: int | None, article_id: int) -> None:
+        self.db["pages"].insert(
+            {
+                "url": capture.url,
+                "site": site,
+                "crawl_id": crawl_id,
+                "article_id": article_id,
+                "fetched_at": capture.fetched_at,
+                "status": capture.status,
+                "headers": json.dumps(capture.headers, ensure_ascii=False),
+                "body": zlib.compress(capture.body),
+                "sha256": hashlib.sha256(capture.body).hexdigest(),
+            }
+        )
+
+
+def _article_fields(article: Article) -> dict:
+    """The columns that come from extraction (as opposed to bookkeeping)."""
+    return {
+        "title": article.title,
+        "description": article.description,
+        "authors": json.dumps(article.authors, ensure_ascii=False),
+        "published": article.published,
+        "modified": article.modified,
+        "language": article.language,
+        "text": article.text,
+        "categories": json.dumps(article.categories, ensure_ascii=False),
+        "tags": json.dumps(article.tags, ensure_ascii=False),
+        "image": article.image,
+        "word_count": len(article.text.split()),
+    }

@@ -1,0 +1,35 @@
+"""The plain records the crawler hands to the archive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    """One extracted article, as the crawler saw it at ``url``."""
+
+    site: str
+    url: str  # the URL the page was fetched from (after redirects)
+    text: str
+    title: str | None = None
+    canonical_url: str | None = None  # what the page says its URL is, when on the same site
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None  # ISO 8601: a date, or a date-time with its offset when known
+    modified: str | None = None
+    language: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+
+
+@dataclass
+class Capture:
+    """One fetched page, raw, so extraction can be re-run without re-crawling."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str  # ISO 8601, UTC

@@ -1,0 +1,143 @@
+"""Tables, indexes, full-text search and the schema version of ``archive.db``."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+# Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
+SCHEMA_VERSION = 1
+
+# How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
+BUSY_TIMEOUT_MS = 30_000
+
+
+class SchemaError(Exception):
+    """The file is not an archive this version can use (foreign, corrupt, or newer)."""
+
+
+def open_database(path: str) -> sqlite_utils.Database:
+    """Open (or create) the archive at ``path``, checked and brought to the current schema."""
+    db = sqlite_utils.Database(path)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = set(db.table_names())
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise SchemaError(f"{path} is not an SQLite archive: {error}") from error
+    if version > SCHEMA_VERSION:
+        db.close()
+        raise SchemaError(
+            f"{path} has schema version {version}; this newsarchive knows up to "
+            f"{SCHEMA_VERSION}: upgrade newsarchive"
+        )
+    if version == 0 and tables:
+        db.close()
+        raise SchemaError(f"{path} holds tables ({', '.join(sorted(tables))}) but is not an archive")
+    if version < SCHEMA_VERSION:
+        create_tables(db)
+    # WAL lets Datasette read while a crawl writes; the mode is stored in the file.
+    db.enable_wal()
+    return db
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Create every table, index, trigger and the FTS index, and stamp the version."""
+    with db.atomic():
+        db["articles"].create(
+            {
+                "id": int,
+                "site": str,
+                "url": str,  # canonical URL
+                "title": str,
+                "description": str,
+                "authors": str,  # JSON list
+                "published": str,  # ISO 8601 date or date-time, as precise as the source
+                "modified": str,
+                "language": str,
+                "text": str,
+                "categories": str,  # JSON list
+                "tags": str,  # JSON list
+                "image": str,
+                "word_count": int,
+                "content_hash": str,
+                "first_seen": str,
+                "last_seen": str,
+                "version": int,
+            },
+            pk="id",
+            not_null={"site", "url", "text", "content_hash", "first_seen", "last_seen", "version"},
+        )
+        db["articles"].create_index(["url"], unique=True)
+        db["articles"].create_index(["site", "content_hash"])
+        db["articles"].create_index(["site", "published"])
+
+        db["article_urls"].create(
+            {"url": str, "article_id": int, "site": str, "kind": str, "first_seen": str},
+            pk="url",
+            foreign_keys=[("article_id", "articles", "id")],
+            not_null={"article_id", "site", "kind", "first_seen"},
+        )
+        db["article_urls"].create_index(["site"])
+        db["article_urls"].create_index(["article_id"])
+
+        db["article_versions"].create(
+            {
+                "id": int,
+                "article_id": int,
+                "version": int,
+                "title": str,
+                "text": str,
+                "content_hash": str,
+                "first_seen": str,
+                "replaced_at": str,
+            },
+            pk="id",
+            foreign_keys=[("article_id", "articles", "id")],
+        )
+        db["article_versions"].create_index(["article_id", "version"], unique=True)
+
+        db["crawls"].create(
+            {
+                "id": int,
+                "site": str,
+                "mode": str,
+                "started": str,
+                "finished": str,
+                "status": str,
+                "finish_reason": str,
+                "requests": int,
+                "new": int,
+                "updated": int,
+                "unchanged": int,
+                "aliases": int,
+                "not_articles": int,
+                "errors": int,
+                "scrapy_version": str,
+            },
+            pk="id",
+            not_null={"site", "mode", "started", "status"},
+        )
+
+        db["pages"].create(
+            {
+                "id": int,
+                "url": str,
+                "site": str,
+                "crawl_id": int,
+                "article_id": int,
+                "fetched_at": str,
+                "status": int,
+                "headers": str,  # JSON object
+                "body": bytes,  # zlib-compressed raw bytes as served
+                "sha256": str,  # of the raw bytes
+            },
+            pk="id",
+            foreign_keys=[("crawl_id", "crawls", "id"), ("article_id", "articles", "id")],
+        )
+        db["pages"].create_index(["url"])
+
+        db["articles"].enable_fts(["title", "text"], create_triggers=True)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
