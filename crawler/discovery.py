@@ -27,6 +27,10 @@ class Link:
     hints: dict[str, str] = field(default_factory=dict)
 
 
+class InvalidFeed(ValueError):
+    """A response at a feed URL that no feed parser can read."""
+
+
 class InvalidSitemap(ValueError):
     """A response at a sitemap URL that is not a sitemap (an HTML error page, a bomb, junk)."""
 
@@ -100,10 +104,6 @@ def parse_feed(response: Response) -> list[Link]:
         }
         links.append(Link(urljoin(response.url, href), hints))
     return links
-
-
-class InvalidFeed(ValueError):
-    """A response at a feed URL that no feed parser can read."""
 
 
 def page_links(response: TextResponse) -> Iterator[str]:

@@ -54,8 +54,10 @@ class Site:
         return looks_like_article(path)
 
     def is_listing_url(self, url: str) -> bool:
-        path = urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
-        return any(p.search(path) for p in self.listing_patterns)
+        """Whether ``url`` is one of the listing pages configured to paginate through."""
+        parts = urlsplit(url)
+        target = f"{parts.path}?{parts.query}" if parts.query else parts.path
+        return any(p.search(target) for p in self.listing_patterns)
 
 
 # Without configured patterns: a dated permalink, a numeric id, or a long slug.

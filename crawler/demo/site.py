@@ -177,6 +177,8 @@ class DemoSite:
                     "application/rss+xml; charset=UTF-8",
                     self._feed(language, articles[:FEED_SIZE]),
                 )
+        choose = "".join(f'<li><a href="/{lang}/news/" hreflang="{lang}">{ORGANIZATION[lang]}</a></li>' for lang in LANGUAGES)
+        self.pages["/"] = (html, f"<!DOCTYPE html><html><head><title>{SHORT_NAME['en']}</title></head><body><ul>{choose}</ul></body></html>")
         robots = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
         if self.sitemaps:
             robots += f"\nSitemap: {self.base_url}/wp-sitemap.xml\n"

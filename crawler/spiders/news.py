@@ -107,9 +107,11 @@ class NewsSpider(scrapy.Spider):
             return
         for url in discovery.feed_links(response):
             yield self._request(url, self.parse_feed)
-        new = 0
+        new, listings = 0, discovery.next_pages(response)
         for url in discovery.page_links(response):
-            if request := self._article_request(discovery.Link(url)):
+            if self.site.is_listing_url(url):
+                listings.append(url)
+            elif request := self._article_request(discovery.Link(url)):
                 new += 1
                 yield request
         page = response.meta["listing_page"]
@@ -121,7 +123,7 @@ class NewsSpider(scrapy.Spider):
             self._count("listing_page_cap")
             self.logger.warning("Stopping pagination at page %d of %s", page, response.url)
             return
-        for url in discovery.next_pages(response):
+        for url in dict.fromkeys(listings):
             yield self._request(url, self.parse_listing, meta={"listing_page": page + 1})
 
     def parse_article(self, response: Response, hints: dict[str, str]) -> Iterable[FetchedPage]:

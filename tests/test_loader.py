@@ -1,0 +1,163 @@
+"""The deduplicating loader on real SQLite files: rules 1 and 2, versions, captures, FTS, safety."""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+
+import pytest
+
+from storage.loader import Archive, Outcome
+from storage.records import Article, Capture
+from storage.schema import SCHEMA_VERSION, SchemaError
+
+BODY = "The Director-General received the delegation in Rabat.\nBoth sides agreed on a plan."
+
+
+def article(url="https://example.org/en/2022/06/19/visit/", text=BODY, site="org", **fields) -> Article:
+    return Article(site=site, url=url, text=text, title=fields.pop("title", "A visit"), **fields)
+
+
+def capture(url="https://example.org/en/2022/06/19/visit/", when="2024-01-01T00:00:00+00:00", body=b"<html>x</html>"):
+    return Capture(url=url, status=200, headers={"Content-Type": "text/html"}, body=body, fetched_at=when)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Archive(str(tmp_path / "archive.db")) as archive:
+        yield archive
+
+
+def test_new_article_is_stored_with_its_urls_and_capture(archive):
+    stored = archive.store(article(published="2022-06-19", authors=["A. B."]), capture(body=b"<p>raw</p>"))
+
+    assert stored.outcome is Outcome.NEW
+    row = archive.db["articles"].get(stored.article_id)
+    assert (row["title"], row["published"], row["version"], row["word_count"]) == ("A visit", "2022-06-19", 1, 13)
+    assert row["authors"] == '["A. B."]'
+    assert archive.known_urls("org") == {"https://example.org/en/2022/06/19/visit/"}
+    page = next(archive.db["pages"].rows)
+    assert zlib.decompress(page["body"]) == b"<p>raw</p>" and page["article_id"] == stored.article_id
+    assert len(page["sha256"]) == 64
+
+
+def test_same_url_same_text_only_touches_last_seen(archive):
+    first = archive.store(article(), capture(when="2024-01-01T00:00:00+00:00"))
+    again = archive.store(article(text=BODY.upper().replace("\n", "  \n ")), capture(when="2024-02-01T00:00:00+00:00"))
+
+    assert again == type(again)(Outcome.UNCHANGED, first.article_id)
+    row = archive.db["articles"].get(first.article_id)
+    assert (row["first_seen"], row["last_seen"], row["version"]) == (
+        "2024-01-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00", 1
+    )
+    assert archive.db["article_versions"].count == 0
+
+
+def test_changed_text_makes_a_new_version_and_keeps_the_old(archive):
+    first = archive.store(article(), capture(when="2024-01-01T00:00:00+00:00"))
+    changed = archive.store(article(text=BODY + "\nA correction."), capture(when="2024-03-01T00:00:00+00:00"))
+
+    assert changed.outcome is Outcome.UPDATED and changed.article_id == first.article_id
+    row = archive.db["articles"].get(first.article_id)
+    assert row["version"] == 2 and row["text"].endswith("A correction.")
+    [old] = archive.db["article_versions"].rows
+    assert (old["version"], old["text"], old["replaced_at"]) == (1, BODY, "2024-03-01T00:00:00+00:00")
+
+
+def test_tracking_variant_of_a_url_is_the_same_article(archive):
+    first = archive.store(article(), capture())
+    again = archive.store(
+        article(url="https://EXAMPLE.org/en/2022/06/19/visit/?utm_source=rss#comments"), capture()
+    )
+    assert again.outcome is Outcome.UNCHANGED and again.article_id == first.article_id
+
+
+def test_page_canonical_url_is_the_articles_url(archive):
+    stored = archive.store(
+        article(url="https://example.org/?p=123", canonical_url="https://example.org/en/2022/06/19/visit/"), capture()
+    )
+    assert archive.db["articles"].get(stored.article_id)["url"] == "https://example.org/en/2022/06/19/visit/"
+    assert archive.known_urls("org") == {"https://example.org/?p=123", "https://example.org/en/2022/06/19/visit/"}
+
+
+def test_identical_text_at_another_url_is_an_alias(archive):
+    first = archive.store(article(), capture())
+    alias = archive.store(article(url="https://example.org/en/news/visit-print/"), capture())
+
+    assert alias.outcome is Outcome.ALIAS and alias.article_id == first.article_id
+    assert archive.db["articles"].count == 1
+    kinds = {r["url"]: r["kind"] for r in archive.db["article_urls"].rows}
+    assert kinds["https://example.org/en/news/visit-print/"] == "alias"
+    # Nothing is silently dropped: the alias's capture is kept and points at the article.
+    assert [p["article_id"] for p in archive.db["pages"].rows] == [first.article_id] * 2
+
+
+def test_identical_text_on_another_site_is_its_own_article(archive):
+    archive.store(article(), capture())
+    other = archive.store(article(url="https://partner.org/news/visit/", site="partner"), capture())
+    assert other.outcome is Outcome.NEW
+    assert archive.db["articles"].count == 2
+
+
+def test_full_text_search_follows_inserts_and_updates(archive):
+    first = archive.store(article(), capture())
+    archive.store(article(url="https://example.org/ar/1/", text="استقبل المدير العام وفد المنظمة في الرباط اليوم"), capture())
+
+    def search(term):
+        return [rowid for (rowid,) in archive.db.execute("select rowid from articles_fts where articles_fts match ?", [term])]
+
+    assert search("Rabat") == [first.article_id]
+    assert len(search("الرباط")) == 1
+    archive.store(article(text="Entirely rewritten: the meeting moved to Tunis."), capture())
+    assert search("Rabat") == [] and search("Tunis") == [first.article_id]
+
+
+def test_a_failing_batch_stores_nothing_of_that_batch(archive):
+    archive.store(article(), capture())
+    broken = article(url="https://example.org/en/2/", text="Yet another text.", site=None)  # NOT NULL, mid-batch
+    with pytest.raises(sqlite3.IntegrityError):
+        archive.store_many([(article(url="https://example.org/en/1/", text="Another text entirely."), capture()), (broken, capture())])
+    assert archive.db["articles"].count == 1
+    assert archive.db["pages"].count == 1
+
+
+def test_crawl_runs_are_recorded(archive):
+    crawl_id = archive.start_crawl("org", "crawl", "2.19.0")
+    assert archive.last_crawl("org")["status"] == "running"
+    archive.finish_crawl(crawl_id, "finished", "finished", {"requests": 12, "new": 3})
+    row = archive.last_crawl("org")
+    assert (row["status"], row["requests"], row["new"], row["scrapy_version"]) == ("finished", 12, 3, "2.19.0")
+    assert row["finished"] >= row["started"]
+
+
+def test_archive_is_in_wal_mode_with_its_schema_version(tmp_path):
+    path = tmp_path / "archive.db"
+    Archive(str(path)).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_newer_archive_is_refused_untouched(tmp_path):
+    path = tmp_path / "archive.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"pragma user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(SchemaError, match="upgrade newsarchive"):
+        Archive(str(path))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"this is not a database at all" * 100, "not an SQLite archive"), (None, "not an archive")],
+)
+def test_foreign_files_are_refused_untouched(tmp_path, content, message):
+    path = tmp_path / "other.db"
+    if content is None:
+        with sqlite3.connect(path) as conn:
+            conn.execute("create table notes (body text)")
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(SchemaError, match=message):
+        Archive(str(path))
+    assert path.read_bytes() == before
