@@ -6,6 +6,7 @@ fixture body. The spider decides what to fetch.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -63,7 +64,7 @@ def _sitemap_body(response: Response, max_size: int) -> bytes:
             return gunzip(response.body, max_size=max_size)
         except _DecompressionMaxSizeExceeded:
             raise InvalidSitemap(f"more than {max_size} bytes once decompressed") from None
-        except OSError as error:
+        except (OSError, EOFError, zlib.error) as error:  # truncated or corrupt gzip
             raise InvalidSitemap(f"broken gzip: {error}") from None
     if isinstance(response, XmlResponse) or response.body.lstrip()[:5] == b"<?xml":
         return response.body
@@ -97,10 +98,11 @@ def parse_feed(response: Response) -> list[Link]:
     for entry in parsed.entries:
         if not (href := entry.get("link")):
             continue
+        # dict.get, not entry.get: feedparser answers "updated" with "published" when absent.
         hints = {
-            key: entry[source]
+            key: dict.get(entry, source)
             for key, source in (("published", "published"), ("modified", "updated"), ("title", "title"))
-            if entry.get(source)
+            if dict.get(entry, source)
         }
         links.append(Link(urljoin(response.url, href), hints))
     return links

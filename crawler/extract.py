@@ -85,12 +85,13 @@ def extract(html: str, url: str, site: str, hints: Mapping[str, Any] | None = No
     )
     if document is None or not document.text:
         return None
-    text = _clean_text(document.text)
+    site_name = page.get("site_name") or document.sitename
+    title = page.get("headline") or document.title or hints.get("title")
+    title = _strip_site_name(title, site_name) if title else None
+    text = _clean_text(document.text, title)
     if len(text) < MIN_TEXT_CHARS:
         return None
 
-    site_name = page.get("site_name") or document.sitename
-    title = page.get("headline") or document.title or hints.get("title")
     canonical = page.get("canonical") or document.url
     if canonical and host_of(canonical) != host_of(url):
         canonical = None  # a page may not claim another site's URL as its own
@@ -98,7 +99,7 @@ def extract(html: str, url: str, site: str, hints: Mapping[str, Any] | None = No
         site=site,
         url=url,
         canonical_url=canonical,
-        title=_strip_site_name(title, site_name) if title else None,
+        title=title,
         description=document.description or None,
         authors=page.get("authors") or _split_authors(document.author),
         published=first_date(
@@ -180,9 +181,13 @@ def _split_authors(author: str | None) -> list[str]:
     return [a.strip() for a in (author or "").split(";") if a.strip()]
 
 
-def _clean_text(text: str) -> str:
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line and not _is_chrome_line(line))
+def _clean_text(text: str, title: str | None) -> str:
+    """One paragraph per line, without chrome lines nor the headline repeated on top."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line and not _is_chrome_line(line)]
+    if lines and title and lines[0].casefold() == title.casefold():
+        lines = lines[1:]
+    return "\n".join(lines)
 
 
 def _is_chrome_line(line: str) -> bool:

@@ -1,0 +1,69 @@
+"""The `newsarchive` command: demo, sites, errors, and help that documents every command."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, crawl, newsarchive, write_sites
+
+from crawler.cli import cli
+
+
+def test_demo_crawls_the_sample_site_and_checks_it(tmp_path):
+    result = newsarchive("demo", "--port", "0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "66/66 articles stored; right titles 66, dates 66, bodies 66" in result.stdout
+    assert "newsarchive serve --db demo.db" in result.stdout
+    with sqlite3.connect(tmp_path / "demo.db") as conn:
+        assert conn.execute("select count(*) from articles").fetchone()[0] == 66
+
+
+def test_sites_lists_counts_and_last_crawl(demo_server, tmp_path):
+    write_sites(tmp_path, {"demo": demo_server.site.config(), "other": {"start_urls": ["https://example.org/news/"]}})
+    crawl(tmp_path, "demo")
+    result = newsarchive("sites", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    demo_line, other_line = result.stdout.splitlines()
+    assert demo_line.split()[0] == "demo" and " 66 articles" in demo_line and "(finished)" in demo_line
+    assert other_line.split()[0] == "other" and " 0 articles" in other_line and "never crawled" in other_line
+
+
+def test_sites_file_from_the_environment(demo_server, tmp_path, monkeypatch):
+    path = write_sites(tmp_path, {"elsewhere": demo_server.site.config()})
+    monkeypatch.setenv("NEWSARCHIVE_SITES", str(path))
+    result = CliRunner().invoke(cli, ["sites", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 0 and result.output.startswith("elsewhere ")
+    assert not (tmp_path / "none.db").exists()  # listing sites creates no archive
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["crawl"], "name at least one SITE, or --all"),
+        (["crawl", "demo", "-s", "NOVALUE"], "'NOVALUE' is not NAME=VALUE"),
+        (["crawl", "nope"], "no site named nope (configured: demo)"),
+    ],
+)
+def test_usage_errors_are_refused_with_exit_code_2(tmp_path, args, message):
+    write_sites(tmp_path, {"demo": {"start_urls": ["http://127.0.0.1:9/news/"]}})
+    result = newsarchive(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_an_unusable_database_is_refused_before_crawling(tmp_path):
+    write_sites(tmp_path, {"demo": {"start_urls": ["http://127.0.0.1:9/news/"]}})
+    (tmp_path / "archive.db").write_bytes(b"not a database" * 200)
+    result = newsarchive("crawl", "demo", cwd=tmp_path)
+    assert result.returncode == 2 and "is not an SQLite archive" in result.stderr
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_an_example_and_a_place_in_the_readme(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: newsarchive " + command in result.output
+    assert f"newsarchive {command}" in (REPO / "README.md").read_text(encoding="utf-8")

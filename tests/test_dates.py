@@ -1,0 +1,59 @@
+"""Date normalization: as precise as the source, never invented, in English, Arabic and French."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from crawler.dates import first_date, parse_date
+
+NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2022-06-19T10:32:11+01:00", "2022-06-19T10:32:11+01:00"),  # offset kept, not converted
+        ("2022-06-19T10:32:11Z", "2022-06-19T10:32:11+00:00"),
+        ("2022-06-19T10:32:11.123456+03:00", "2022-06-19T10:32:11+03:00"),
+        ("Sun, 19 Jun 2022 10:00:00 +0000", "2022-06-19T10:00:00+00:00"),  # RSS
+        ("2022-06-19", "2022-06-19"),  # date only stays date only: no invented midnight
+        ("June 19, 2022", "2022-06-19"),
+        ("June 19, 2022 10:30", "2022-06-19T10:30:00"),  # no zone given: none invented
+        ("17 juin 2022", "2022-06-17"),
+        ("le 17 juin 2022 à 10h30", "2022-06-17T10:30:00"),
+        ("19 يونيو 2022", "2022-06-19"),
+        ("١٩ يونيو ٢٠٢٢", "2022-06-19"),  # Arabic-Indic digits
+        ("الأحد 19 يونيو 2022", "2022-06-19"),
+        ("19 حزيران 2022", "2022-06-19"),  # Levantine month name
+        ("Mon, 05 Feb 2024 10:00:00 EST", "2024-02-05"),  # unknown zone name: the date only
+    ],
+)
+def test_parse_date(raw, expected):
+    assert parse_date(raw, now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        "",
+        "March 2019",  # no day
+        "2019",  # no month
+        "10:30",  # no date at all: dateutil would say today
+        "Published 2 hours ago on page 1984",  # fuzzy parsing would invent 1984-<today>
+        "99999999999999999999",  # OverflowError inside dateutil
+        "2099-01-01",  # the future
+        "1970-01-01T00:00:00Z",  # epoch zero: before the web
+        "2024-06-03",  # more than a day after NOW
+        "x" * 500,
+    ],
+)
+def test_unusable_dates_give_none(raw):
+    assert parse_date(raw, now=NOW) is None
+
+
+def test_first_date_takes_the_first_usable_candidate():
+    assert first_date([None, "not a date", "2022-06-19", "2021-01-01"], now=NOW) == "2022-06-19"
+    assert first_date([None, "March 2019"], now=NOW) is None
