@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -59,7 +60,9 @@ def cli() -> None:
 @db_option
 @sites_option
 @set_option
-def crawl(site_names: tuple[str, ...], all_sites: bool, db: str, sites_path: str | None, overrides: tuple[str, ...]) -> None:
+def crawl(
+    site_names: tuple[str, ...], all_sites: bool, db: str, sites_path: str | None, overrides: tuple[str, ...]
+) -> None:
     """Fetch what is new on the given sites (incremental; for cron).
 
     Articles already in the archive are not fetched again, and a listing page that brings
@@ -78,7 +81,9 @@ def crawl(site_names: tuple[str, ...], all_sites: bool, db: str, sites_path: str
 @db_option
 @sites_option
 @set_option
-def backfill(site_names: tuple[str, ...], db: str, sites_path: str | None, overrides: tuple[str, ...]) -> None:
+def backfill(
+    site_names: tuple[str, ...], db: str, sites_path: str | None, overrides: tuple[str, ...]
+) -> None:
     """Fetch a site's whole archive, following every listing page to the end.
 
     Articles already stored are skipped, so an interrupted backfill goes on where it
@@ -126,7 +131,9 @@ def serve(db: str, host: str, port: int) -> None:
     from crawler.serve import datasette_command, write_metadata
 
     if not Path(db).exists():
-        raise click.ClickException(f"{db} does not exist yet: run `newsarchive crawl` or `newsarchive demo` first")
+        raise click.ClickException(
+            f"{db} does not exist yet: run `newsarchive crawl` or `newsarchive demo` first"
+        )
     _open_archive(db).close()  # refuse a foreign or newer file before serving it
     with tempfile.TemporaryDirectory() as folder:
         metadata = write_metadata(db, Path(folder) / "metadata.json")
@@ -134,9 +141,18 @@ def serve(db: str, host: str, port: int) -> None:
 
 
 @cli.command()
-@click.option("--db", default="demo.db", show_default=True, type=click.Path(dir_okay=False), help="The archive to fill.")
-@click.option("--port", default=8765, show_default=True, help="Port of the sample site on 127.0.0.1 (0: any free port).")
-def demo(db: str, port: int) -> None:
+@click.option(
+    "--db", default="demo.db", show_default=True, type=click.Path(dir_okay=False), help="The archive to fill."
+)
+@click.option(
+    "--port", default=8765, show_default=True, help="Port of the sample site on 127.0.0.1 (0: any free port)."
+)
+@click.option(
+    "--truth",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the sample site's ground truth (url, language, title, published, text) as JSON.",
+)
+def demo(db: str, port: int, truth: str | None) -> None:
     """Crawl the bundled sample newsroom, offline, and check the archive against its truth.
 
     The sample site (66 articles in English, Arabic and French, WordPress-shaped) is served
@@ -149,12 +165,26 @@ def demo(db: str, port: int) -> None:
     from crawler.demo.server import DemoServer
     from crawler.runner import crawl_settings, run
 
-    with DemoServer(port) as server:
+    try:
+        server = DemoServer(port)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot serve the sample site on port {port} ({error}): try --port 0"
+        ) from None
+    with server:
+        if truth:
+            Path(truth).write_text(
+                json.dumps(server.site.truth(), ensure_ascii=False, indent=1), encoding="utf-8"
+            )
         site = parse_site("(built-in demo)", "demo", server.site.config())
         click.echo(f"Sample newsroom at {server.base_url}/ ({len(server.site.articles)} articles)")
         _open_archive(db).close()
         # Our own server on loopback: no need to be polite to it, so no delays.
-        settings = crawl_settings(db, "(built-in demo)", {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"})
+        settings = crawl_settings(
+            db,
+            "(built-in demo)",
+            {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"},
+        )
         stats = run([site], "crawl", settings)
         click.echo(_summary("demo", stats["demo"]))
         with Archive(db) as archive:
@@ -162,7 +192,9 @@ def demo(db: str, port: int) -> None:
     click.echo(f"Explore it: newsarchive serve --db {db}   (then open http://127.0.0.1:8001/)")
 
 
-def _run(mode: str, names: list[str], all_sites: bool, db: str, sites_path: str | None, overrides: tuple[str, ...]) -> None:
+def _run(
+    mode: str, names: list[str], all_sites: bool, db: str, sites_path: str | None, overrides: tuple[str, ...]
+) -> None:
     from crawler.runner import crawl_settings, run
 
     path = sites_file(sites_path)
@@ -193,7 +225,9 @@ def _summary(key: str, stats: dict[str, Any]) -> str:
             ("errors", "errors"),
         )
     )
-    return f"{key}: {counts}; {stats.get('downloader/request_count', 0)} requests ({stats.get('finish_reason')})"
+    return (
+        f"{key}: {counts}; {stats.get('downloader/request_count', 0)} requests ({stats.get('finish_reason')})"
+    )
 
 
 def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -10,7 +10,7 @@ midnight. Time zones are kept as written; an unknown zone name keeps only the da
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from dateutil.parser import ParserError, UnknownTimezoneWarning, parser, parserinfo
 
@@ -83,7 +83,7 @@ def parse_date(raw: str | None, now: datetime | None = None) -> str | None:
     unknown_zone = any(issubclass(w.category, UnknownTimezoneWarning) for w in caught)
     if (a.year, a.month, a.day) != (b.year, b.month, b.day):
         return None
-    if not _plausible(a, now or datetime.now(timezone.utc)):
+    if not _plausible(a, now or datetime.now(UTC)):
         return None
     if (a.hour, a.minute) != (b.hour, b.minute) or unknown_zone:
         return a.date().isoformat()

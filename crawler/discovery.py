@@ -48,9 +48,7 @@ def parse_sitemap(response: Response, max_size: int) -> tuple[list[Link], list[L
     """
     body = _sitemap_body(response, max_size)
     sitemap = Sitemap(body)
-    entries = [
-        Link(entry["loc"].strip(), _sitemap_hints(entry)) for entry in sitemap if entry.get("loc")
-    ]
+    entries = [Link(entry["loc"].strip(), _sitemap_hints(entry)) for entry in sitemap if entry.get("loc")]
     if sitemap.type == "sitemapindex":
         return entries, []
     if sitemap.type == "urlset":

@@ -103,12 +103,15 @@ def extract(html: str, url: str, site: str, hints: Mapping[str, Any] | None = No
         description=document.description or None,
         authors=page.get("authors") or _split_authors(document.author),
         published=first_date(
-            [page.get("json_ld_published"), page.get("meta_published"), page.get("time_published"),
-             hints.get("published"), document.date]
+            [
+                page.get("json_ld_published"),
+                page.get("meta_published"),
+                page.get("time_published"),
+                hints.get("published"),
+                document.date,
+            ]
         ),
-        modified=first_date(
-            [page.get("json_ld_modified"), page.get("meta_modified"), hints.get("modified")]
-        ),
+        modified=first_date([page.get("json_ld_modified"), page.get("meta_modified"), hints.get("modified")]),
         language=page.get("language"),
         text=text,
         categories=list(document.categories or []),

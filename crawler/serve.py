@@ -40,7 +40,9 @@ def metadata(db_path: str) -> dict[str, Any]:
                         "description": "Every URL that led to an article: canonical, fetched, or an alias."
                     },
                     "article_versions": {"description": "Earlier texts of articles that changed."},
-                    "pages": {"description": "Raw captures: zlib-compressed HTML as served, with status and headers."},
+                    "pages": {
+                        "description": "Raw captures: zlib-compressed HTML as served, with status and headers."
+                    },
                     "crawls": {
                         "description": "One row per crawl run, with its counts.",
                         "sort_desc": "id",

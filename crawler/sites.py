@@ -64,7 +64,10 @@ class Site:
 _DATED = re.compile(r"/(19|20)\d{2}/\d{1,2}/(\d{1,2}/)?[^/]+/?$")
 _NUMERIC_ID = re.compile(r"/\d{3,}/?$")
 _SLUG = re.compile(r"/[^/]*[-_][^/]*[-_][^/]*[-_][^/]+/?$")  # four words or more
-_NOT_ARTICLE = re.compile(r"/(page|category|tag|author|feed|wp-json|search)(/|$)|\.(pdf|jpe?g|png|gif|zip|docx?|xlsx?|mp[34])$", re.I)
+_NOT_ARTICLE = re.compile(
+    r"/(page|category|tag|author|feed|wp-json|search)(/|$)|\.(pdf|jpe?g|png|gif|zip|docx?|xlsx?|mp[34])$",
+    re.IGNORECASE,
+)
 
 
 def looks_like_article(path: str) -> bool:
@@ -124,7 +127,11 @@ def parse_site(path: str | Path, key: str, table: object) -> Site:
 
     def strings(name: str, required: bool = False) -> tuple[str, ...]:
         value = table.get(name, [])
-        if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if (
+            isinstance(value, str)
+            or not isinstance(value, list)
+            or not all(isinstance(v, str) for v in value)
+        ):
             raise fail("must be a list of strings", name)
         if required and not value:
             raise fail("must list at least one URL", name)

@@ -74,11 +74,7 @@ class Archive:
         return self.db.execute("select count(*) from articles where site = ?", [site]).fetchone()[0]
 
     def last_crawl(self, site: str) -> dict | None:
-        rows = list(
-            self.db.query(
-                "select * from crawls where site = ? order by id desc limit 1", [site]
-            )
-        )
+        rows = list(self.db.query("select * from crawls where site = ? order by id desc limit 1", [site]))
         return rows[0] if rows else None
 
     # -- crawl runs ------------------------------------------------------------------

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, crawl, newsarchive, write_sites
 
 from crawler.cli import cli
 
 
 def test_demo_crawls_the_sample_site_and_checks_it(tmp_path):
-    result = newsarchive("demo", "--port", "0", cwd=tmp_path)
+    result = newsarchive("demo", "--port", "0", "--truth", "truth.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert len(truth) == 66 and {t["language"] for t in truth} == {"en", "ar", "fr"}
     assert "66/66 articles stored; right titles 66, dates 66, bodies 66" in result.stdout
     assert "newsarchive serve --db demo.db" in result.stdout
     with sqlite3.connect(tmp_path / "demo.db") as conn:
@@ -22,7 +24,9 @@ def test_demo_crawls_the_sample_site_and_checks_it(tmp_path):
 
 
 def test_sites_lists_counts_and_last_crawl(demo_server, tmp_path):
-    write_sites(tmp_path, {"demo": demo_server.site.config(), "other": {"start_urls": ["https://example.org/news/"]}})
+    write_sites(
+        tmp_path, {"demo": demo_server.site.config(), "other": {"start_urls": ["https://example.org/news/"]}}
+    )
     crawl(tmp_path, "demo")
     result = newsarchive("sites", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

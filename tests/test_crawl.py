@@ -87,8 +87,14 @@ def test_listings_alone_find_every_article(tmp_path):
         assert not any("sitemap" in r or "/feed/" in r for r in server.requests)
         # Every listing page of every language was walked.
         assert {p for p in server.requests if "/news/page/" in p} == {
-            "/en/news/page/2/", "/en/news/page/3/", "/en/news/page/4/", "/en/news/page/5/",
-            "/ar/news/page/2/", "/ar/news/page/3/", "/fr/news/page/2/", "/fr/news/page/3/",
+            "/en/news/page/2/",
+            "/en/news/page/3/",
+            "/en/news/page/4/",
+            "/en/news/page/5/",
+            "/ar/news/page/2/",
+            "/ar/news/page/3/",
+            "/fr/news/page/2/",
+            "/fr/news/page/3/",
         }
     assert len(rows(tmp_path / "archive.db", "select id from articles")) == 66
 
@@ -113,7 +119,10 @@ def test_feed_links_with_tracking_parameters_lead_to_canonical_articles(tmp_path
 
     with DemoServer(make_site=lambda base: DemoSite(base, sitemaps=False)) as server:
         # Start on the feed only: robots.txt has no sitemap and no listing is configured.
-        config = server.site.config() | {"start_urls": [server.base_url + "/"], "feeds": [server.base_url + "/en/feed/"]}
+        config = server.site.config() | {
+            "start_urls": [server.base_url + "/"],
+            "feeds": [server.base_url + "/en/feed/"],
+        }
         write_sites(tmp_path, {"demo": config})
         crawl(tmp_path, "demo")
         fetched = [r for r in server.requests if r.startswith("/en/20")]
@@ -138,9 +147,24 @@ def test_scrapy_crawl_command_works_too(demo_server, tmp_path):
     sites = write_sites(tmp_path, {"demo": demo_server.site.config()})
     db = tmp_path / "scrapy.db"
     result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "site=demo",
-         "-s", f"NEWSARCHIVE_DB={db}", "-s", f"NEWSARCHIVE_SITES={sites}", *FAST],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-a",
+            "site=demo",
+            "-s",
+            f"NEWSARCHIVE_DB={db}",
+            "-s",
+            f"NEWSARCHIVE_SITES={sites}",
+            *FAST,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(rows(db, "select id from articles")) == 66

@@ -96,12 +96,16 @@ def test_atom_feed_with_relative_links():
     )
     [link] = discovery.parse_feed(XmlResponse(f"{BASE}/fr/feed/atom/", body=atom))
     assert link.url == f"{BASE}/fr/2022/06/17/b/"
-    assert link.hints["published"] == "2022-06-17T09:00:00Z" and link.hints["modified"] == "2022-06-18T08:00:00Z"
+    assert (
+        link.hints["published"] == "2022-06-17T09:00:00Z" and link.hints["modified"] == "2022-06-18T08:00:00Z"
+    )
 
 
 def test_junk_is_no_feed():
     with pytest.raises(discovery.InvalidFeed):
-        discovery.parse_feed(HtmlResponse(f"{BASE}/feed/", body=b"<html><body><p>Maintenance</p></body></html>"))
+        discovery.parse_feed(
+            HtmlResponse(f"{BASE}/feed/", body=b"<html><body><p>Maintenance</p></body></html>")
+        )
 
 
 LISTING = b"""<html><head>

@@ -6,14 +6,15 @@ import json
 from html import escape
 
 import pytest
-
 from conftest import SHARED
 
 from crawler.demo.site import DemoSite
 from crawler.extract import extract
 
 SEED = SHARED / "data" / "seed" / "icesco-2022-06-19.txt"
-SEED_URL = "https://www.icesco.org/en/2022/06/19/alecso-director-general-visits-icescos-headquarters-in-rabat/"
+SEED_URL = (
+    "https://www.icesco.org/en/2022/06/19/alecso-director-general-visits-icescos-headquarters-in-rabat/"
+)
 
 
 def seed_article() -> tuple[str, list[str]]:
@@ -52,7 +53,14 @@ def test_seed_article_is_extracted_clean():
     assert article.published == "2022-06-19"
     assert article.text.split("\n") == paragraphs
     assert article.language == "en"
-    for chrome in ("Skip to content", "Share", "Facebook", "Related news", "All rights reserved", "About ICESCO"):
+    for chrome in (
+        "Skip to content",
+        "Share",
+        "Facebook",
+        "Related news",
+        "All rights reserved",
+        "About ICESCO",
+    ):
         assert chrome not in article.text
 
 
@@ -72,7 +80,11 @@ def test_structured_metadata_wins_over_guesses():
         ],
     }
     head = f'<script type="application/ld+json">{json.dumps(ld)}</script><link rel="canonical" href="{SEED_URL}">'
-    article = extract(wordpress_page(title + " (draft)", paragraphs, head, byline="June 1, 2022"), SEED_URL + "?amp", "icesco")
+    article = extract(
+        wordpress_page(title + " (draft)", paragraphs, head, byline="June 1, 2022"),
+        SEED_URL + "?amp",
+        "icesco",
+    )
 
     assert article.title == title
     assert (article.published, article.modified) == ("2022-06-19T11:05:00+01:00", "2022-06-20T08:00:00+01:00")
@@ -89,7 +101,7 @@ def test_discovery_hints_fill_in_a_missing_date():
 
 def test_site_name_glued_to_the_title_is_removed():
     _, paragraphs = seed_article()
-    page = wordpress_page("x", paragraphs).replace("<h1 class=\"entry-title\">x</h1>", "")
+    page = wordpress_page("x", paragraphs).replace('<h1 class="entry-title">x</h1>', "")
     page = page.replace("<title>x - ICESCO</title>", "<title>ICESCO signs an agreement | ICESCO</title>")
     assert extract(page, SEED_URL, "icesco").title == "ICESCO signs an agreement"
 
@@ -118,5 +130,9 @@ def test_every_sample_article_matches_its_truth():
     for sample, truth in zip(site.articles, site.truth(), strict=True):
         _, html = site.page(sample.path)
         article = extract(html.decode("utf-8"), truth["url"], "demo")
-        assert (article.title, article.published, article.language) == (truth["title"], truth["published"], truth["language"])
+        assert (article.title, article.published, article.language) == (
+            truth["title"],
+            truth["published"],
+            truth["language"],
+        )
         assert article.text == truth["text"], truth["url"]

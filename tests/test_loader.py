@@ -18,7 +18,9 @@ def article(url="https://example.org/en/2022/06/19/visit/", text=BODY, site="org
     return Article(site=site, url=url, text=text, title=fields.pop("title", "A visit"), **fields)
 
 
-def capture(url="https://example.org/en/2022/06/19/visit/", when="2024-01-01T00:00:00+00:00", body=b"<html>x</html>"):
+def capture(
+    url="https://example.org/en/2022/06/19/visit/", when="2024-01-01T00:00:00+00:00", body=b"<html>x</html>"
+):
     return Capture(url=url, status=200, headers={"Content-Type": "text/html"}, body=body, fetched_at=when)
 
 
@@ -33,7 +35,12 @@ def test_new_article_is_stored_with_its_urls_and_capture(archive):
 
     assert stored.outcome is Outcome.NEW
     row = archive.db["articles"].get(stored.article_id)
-    assert (row["title"], row["published"], row["version"], row["word_count"]) == ("A visit", "2022-06-19", 1, 13)
+    assert (row["title"], row["published"], row["version"], row["word_count"]) == (
+        "A visit",
+        "2022-06-19",
+        1,
+        13,
+    )
     assert row["authors"] == '["A. B."]'
     assert archive.known_urls("org") == {"https://example.org/en/2022/06/19/visit/"}
     page = next(archive.db["pages"].rows)
@@ -43,12 +50,16 @@ def test_new_article_is_stored_with_its_urls_and_capture(archive):
 
 def test_same_url_same_text_only_touches_last_seen(archive):
     first = archive.store(article(), capture(when="2024-01-01T00:00:00+00:00"))
-    again = archive.store(article(text=BODY.upper().replace("\n", "  \n ")), capture(when="2024-02-01T00:00:00+00:00"))
+    again = archive.store(
+        article(text=BODY.upper().replace("\n", "  \n ")), capture(when="2024-02-01T00:00:00+00:00")
+    )
 
     assert again == type(again)(Outcome.UNCHANGED, first.article_id)
     row = archive.db["articles"].get(first.article_id)
     assert (row["first_seen"], row["last_seen"], row["version"]) == (
-        "2024-01-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00", 1
+        "2024-01-01T00:00:00+00:00",
+        "2024-02-01T00:00:00+00:00",
+        1,
     )
     assert archive.db["article_versions"].count == 0
 
@@ -74,10 +85,14 @@ def test_tracking_variant_of_a_url_is_the_same_article(archive):
 
 def test_page_canonical_url_is_the_articles_url(archive):
     stored = archive.store(
-        article(url="https://example.org/?p=123", canonical_url="https://example.org/en/2022/06/19/visit/"), capture()
+        article(url="https://example.org/?p=123", canonical_url="https://example.org/en/2022/06/19/visit/"),
+        capture(),
     )
     assert archive.db["articles"].get(stored.article_id)["url"] == "https://example.org/en/2022/06/19/visit/"
-    assert archive.known_urls("org") == {"https://example.org/?p=123", "https://example.org/en/2022/06/19/visit/"}
+    assert archive.known_urls("org") == {
+        "https://example.org/?p=123",
+        "https://example.org/en/2022/06/19/visit/",
+    }
 
 
 def test_identical_text_at_another_url_is_an_alias(archive):
@@ -101,10 +116,18 @@ def test_identical_text_on_another_site_is_its_own_article(archive):
 
 def test_full_text_search_follows_inserts_and_updates(archive):
     first = archive.store(article(), capture())
-    archive.store(article(url="https://example.org/ar/1/", text="استقبل المدير العام وفد المنظمة في الرباط اليوم"), capture())
+    archive.store(
+        article(url="https://example.org/ar/1/", text="استقبل المدير العام وفد المنظمة في الرباط اليوم"),
+        capture(),
+    )
 
     def search(term):
-        return [rowid for (rowid,) in archive.db.execute("select rowid from articles_fts where articles_fts match ?", [term])]
+        return [
+            rowid
+            for (rowid,) in archive.db.execute(
+                "select rowid from articles_fts where articles_fts match ?", [term]
+            )
+        ]
 
     assert search("Rabat") == [first.article_id]
     assert len(search("الرباط")) == 1
@@ -114,9 +137,16 @@ def test_full_text_search_follows_inserts_and_updates(archive):
 
 def test_a_failing_batch_stores_nothing_of_that_batch(archive):
     archive.store(article(), capture())
-    broken = article(url="https://example.org/en/2/", text="Yet another text.", site=None)  # NOT NULL, mid-batch
+    broken = article(
+        url="https://example.org/en/2/", text="Yet another text.", site=None
+    )  # NOT NULL, mid-batch
     with pytest.raises(sqlite3.IntegrityError):
-        archive.store_many([(article(url="https://example.org/en/1/", text="Another text entirely."), capture()), (broken, capture())])
+        archive.store_many(
+            [
+                (article(url="https://example.org/en/1/", text="Another text entirely."), capture()),
+                (broken, capture()),
+            ]
+        )
     assert archive.db["articles"].count == 1
     assert archive.db["pages"].count == 1
 
@@ -126,7 +156,12 @@ def test_crawl_runs_are_recorded(archive):
     assert archive.last_crawl("org")["status"] == "running"
     archive.finish_crawl(crawl_id, "finished", "finished", {"requests": 12, "new": 3})
     row = archive.last_crawl("org")
-    assert (row["status"], row["requests"], row["new"], row["scrapy_version"]) == ("finished", 12, 3, "2.19.0")
+    assert (row["status"], row["requests"], row["new"], row["scrapy_version"]) == (
+        "finished",
+        12,
+        3,
+        "2.19.0",
+    )
     assert row["finished"] >= row["started"]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import REPO, toml_table
 
 from crawler.sites import SitesConfigError, load_sites, looks_like_article, select_sites, sites_file
@@ -39,11 +38,20 @@ def test_minimal_site_gets_defaults(tmp_path):
     [
         ({"name": "Org"}, "[sites.org] start_urls: must list at least one URL"),
         ({**GOOD, "start_urls": "https://example.org/"}, "[sites.org] start_urls: must be a list of strings"),
-        ({**GOOD, "start_urls": ["ftp://example.org/"]}, "[sites.org] start_urls: 'ftp://example.org/' is not an http(s) URL"),
+        (
+            {**GOOD, "start_urls": ["ftp://example.org/"]},
+            "[sites.org] start_urls: 'ftp://example.org/' is not an http(s) URL",
+        ),
         ({**GOOD, "feeds": ["/feed/"]}, "[sites.org] feeds: '/feed/' is not an http(s) URL"),
-        ({**GOOD, "article_patterns": ["(unclosed"]}, "[sites.org] article_patterns: '(unclosed' is not a valid regular expression"),
+        (
+            {**GOOD, "article_patterns": ["(unclosed"]},
+            "[sites.org] article_patterns: '(unclosed' is not a valid regular expression",
+        ),
         ({**GOOD, "languages": ["English"]}, "[sites.org] languages: 'English' is not a language code"),
-        ({**GOOD, "allowed_domains": ["https://x.org/"]}, "[sites.org] allowed_domains: 'https://x.org/' is not a domain name"),
+        (
+            {**GOOD, "allowed_domains": ["https://x.org/"]},
+            "[sites.org] allowed_domains: 'https://x.org/' is not a domain name",
+        ),
         ({**GOOD, "start_url": ["https://x.org/"]}, "[sites.org]: unknown field(s) start_url"),
         ({**GOOD, "name": ""}, "[sites.org] name: must be a non-empty string"),
     ],
@@ -61,7 +69,10 @@ def test_bad_site_is_refused_naming_file_site_and_field(tmp_path, table, message
         ("[sites.org\nname = 1", "not valid TOML"),
         ("[other]\nx = 1", "unknown top-level key(s): other"),
         ("[sites.Bad Name]\nstart_urls = []", "not valid TOML"),
-        ('[sites."Bad Name"]\nstart_urls = ["https://x.org/"]', "[sites.Bad Name]: site names are lower-case"),
+        (
+            '[sites."Bad Name"]\nstart_urls = ["https://x.org/"]',
+            "[sites.Bad Name]: site names are lower-case",
+        ),
     ],
 )
 def test_bad_file_is_refused(tmp_path, text, message):

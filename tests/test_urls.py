@@ -36,8 +36,12 @@ def test_host_of_ignores_www_and_port():
 
 
 @given(
-    path=st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=8), max_size=4),
-    query=st.dictionaries(st.sampled_from(["a", "id", "utm_source", "page", "fbclid"]), st.text(max_size=5), max_size=3),
+    path=st.lists(
+        st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=8), max_size=4
+    ),
+    query=st.dictionaries(
+        st.sampled_from(["a", "id", "utm_source", "page", "fbclid"]), st.text(max_size=5), max_size=3
+    ),
 )
 def test_canonicalize_is_idempotent(path, query):
     from urllib.parse import quote, urlencode

@@ -14,7 +14,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: DemoServer
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self.server.record(self.path)
         # Links are percent-encoded in lower case, as WordPress writes them; clients may not be.
         path = quote(unquote(urlsplit(self.path).path), safe="/-_.~").lower()
@@ -29,7 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass  # requests are kept in DemoServer.requests, not printed
 
 

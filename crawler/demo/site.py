@@ -8,7 +8,6 @@ comment counters, share buttons, related posts, comment form, widgets, footer.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import unicodedata
@@ -177,8 +176,14 @@ class DemoSite:
                     "application/rss+xml; charset=UTF-8",
                     self._feed(language, articles[:FEED_SIZE]),
                 )
-        choose = "".join(f'<li><a href="/{lang}/news/" hreflang="{lang}">{ORGANIZATION[lang]}</a></li>' for lang in LANGUAGES)
-        self.pages["/"] = (html, f"<!DOCTYPE html><html><head><title>{SHORT_NAME['en']}</title></head><body><ul>{choose}</ul></body></html>")
+        choose = "".join(
+            f'<li><a href="/{lang}/news/" hreflang="{lang}">{ORGANIZATION[lang]}</a></li>'
+            for lang in LANGUAGES
+        )
+        self.pages["/"] = (
+            html,
+            f"<!DOCTYPE html><html><head><title>{SHORT_NAME['en']}</title></head><body><ul>{choose}</ul></body></html>",
+        )
         robots = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
         if self.sitemaps:
             robots += f"\nSitemap: {self.base_url}/wp-sitemap.xml\n"
@@ -253,7 +258,9 @@ class DemoSite:
         chrome = CHROME[language]
         menu = "".join(
             f'<li class="menu-item"><a href="/{language}/{slug}/">{escape(label)}</a></li>'
-            for slug, label in zip(["", "about", "programmes", "news", "contact"], chrome["menu"], strict=True)
+            for slug, label in zip(
+                ["", "about", "programmes", "news", "contact"], chrome["menu"], strict=True
+            )
         )
         languages = "".join(
             f'<li><a href="/{lang}/" hreflang="{lang}">{lang.upper()}</a></li>' for lang in LANGUAGES
@@ -295,7 +302,8 @@ class DemoSite:
         if not article.date_only:
             meta += f'<meta property="article:published_time" content="{when}">'
         alternates = "".join(
-            f'<link rel="alternate" hreflang="{lang}" href="{self.base_url}/{lang}/news/">' for lang in LANGUAGES
+            f'<link rel="alternate" hreflang="{lang}" href="{self.base_url}/{lang}/news/">'
+            for lang in LANGUAGES
         )
         share = "".join(
             f'<li class="share-{i}"><a class="share-icon" href="#" rel="nofollow"><span>{escape(label)}</span></a></li>'
@@ -305,7 +313,9 @@ class DemoSite:
             f'<li><a href="{r.path}">{escape(r.title)}</a> <span class="date">{self._display_date(r)}</span></li>'
             for r in related
         )
-        tags = "".join(f'<a href="/{language}/tag/{slugify(t)}/" rel="tag">{escape(t)}</a>' for t in article.tags)
+        tags = "".join(
+            f'<a href="/{language}/tag/{slugify(t)}/" rel="tag">{escape(t)}</a>' for t in article.tags
+        )
         body = "".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
         return (
             self._head(language, article.title, meta + alternates)
@@ -361,15 +371,3 @@ class DemoSite:
             f'{entries}<nav class="navigation posts-navigation">{nav}</nav></main>'
             + self._sidebar_and_footer(language)
         )
-
-
-def main() -> None:
-    """Print the sample site's truth as JSON, for a base URL given on the command line."""
-    import sys
-
-    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8765"
-    print(json.dumps(DemoSite(base).truth(), ensure_ascii=False, indent=1))
-
-
-if __name__ == "__main__":
-    main()
