@@ -128,8 +128,8 @@ def test_pages_without_an_article_give_none(html):
 def test_every_sample_article_matches_its_truth():
     site = DemoSite("http://127.0.0.1:8765")
     for sample, truth in zip(site.articles, site.truth(), strict=True):
-        _, html = site.page(sample.path)
-        article = extract(html.decode("utf-8"), truth["url"], "demo")
+        html = site.respond(sample.path).body.decode("utf-8")
+        article = extract(html, truth["url"], "demo")
         assert (article.title, article.published, article.language) == (
             truth["title"],
             truth["published"],

@@ -29,6 +29,7 @@ from crawler.demo.content import (
     TITLES,
     TOPICS,
 )
+from crawler.demo.reply import Reply
 
 LANGUAGES = {"en": 30, "ar": 18, "fr": 18}  # articles per language
 PER_PAGE = 6  # articles per listing page
@@ -127,13 +128,13 @@ class DemoSite:
         self.pages: dict[str, tuple[str, str]] = {}
         self._render()
 
-    def page(self, path: str) -> tuple[str, bytes] | None:
-        """(content type, body) for a percent-encoded path, or None for a 404."""
+    def respond(self, path: str, query: str = "") -> Reply | None:
+        """The reply for a percent-encoded path (queries change nothing here), None for a 404."""
         found = self.pages.get(path)
         if found is None:
             return None
         content_type, body = found
-        return content_type, body.encode("utf-8")
+        return Reply(body.encode("utf-8"), content_type)
 
     def truth(self) -> list[dict[str, str]]:
         """What the archive must hold: url, language, title, published, text."""
