@@ -6,10 +6,13 @@ fixture body. The spider decides what to fetch.
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 from scrapy.http import Response, TextResponse, XmlResponse
@@ -29,7 +32,7 @@ class Link:
 
 
 class InvalidFeed(ValueError):
-    """A response at a feed URL that no feed parser can read."""
+    """A response at a feed (or API) URL that cannot be read."""
 
 
 class InvalidSitemap(ValueError):
@@ -41,13 +44,32 @@ def sitemaps_in_robots(response: Response) -> list[str]:
     return list(sitemap_urls_from_robots(response.body, base_url=response.url))
 
 
+NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+class NewsSitemap(Sitemap):
+    """Scrapy's streaming sitemap parser, keeping the Google News tags it would flatten away."""
+
+    __slots__ = ()
+
+    def _process_sitemap_element(self, elem):  # noqa: ANN001 (Scrapy's signature)
+        news = {
+            key: (found.text or "").strip()
+            for key, tag in (("news_published", "publication_date"), ("news_title", "title"))
+            if (found := elem.find(f"{NEWS_NS}news/{NEWS_NS}{tag}")) is not None
+        }
+        entry = super()._process_sitemap_element(elem)
+        return {**entry, **news} if entry else entry
+
+
 def parse_sitemap(response: Response, max_size: int) -> tuple[list[Link], list[Link]]:
     """(child sitemaps, page URLs) of a sitemap or sitemap index, plain or gzipped.
 
     Parsing is Scrapy's (entities never resolved); gzip is inflated up to ``max_size``.
+    Hints: ``modified`` from ``lastmod``; ``published`` and ``title`` from news sitemaps.
     """
     body = _sitemap_body(response, max_size)
-    sitemap = Sitemap(body)
+    sitemap = NewsSitemap(body)
     entries = [Link(entry["loc"].strip(), _sitemap_hints(entry)) for entry in sitemap if entry.get("loc")]
     if sitemap.type == "sitemapindex":
         return entries, []
@@ -70,10 +92,8 @@ def _sitemap_body(response: Response, max_size: int) -> bytes:
 
 
 def _sitemap_hints(entry: dict) -> dict[str, str]:
-    hints = {}
-    if lastmod := (entry.get("lastmod") or "").strip():
-        hints["modified"] = lastmod
-    return hints
+    sources = (("modified", "lastmod"), ("published", "news_published"), ("title", "news_title"))
+    return {key: entry[name].strip() for key, name in sources if (entry.get(name) or "").strip()}
 
 
 def feed_links(response: TextResponse) -> list[str]:
@@ -114,10 +134,147 @@ def page_links(response: TextResponse) -> Iterator[str]:
             yield url
 
 
+# Words of "next / older / more" links in the languages of the archive, as whole link texts.
+NEXT_TEXT = re.compile(
+    r"^\W*(next( page)?|older( posts| entries| news)?|load more|more news|page suivante|suivant|"
+    r"articles plus anciens|plus d'articles|voir plus|التالي|الصفحة التالية|الأقدم|أقدم|المزيد|تحميل المزيد)\W*$",
+    re.IGNORECASE,
+)
+# Where listings put their page number: /page/2/, ?page=2 (Drupal counts from 0), ?start=20.
+PAGE_PATH = re.compile(r"/page/(\d+)/?$")
+PAGE_KEYS = ("page", "paged", "pg", "start", "offset")
+
+
 def next_pages(response: TextResponse) -> list[str]:
-    """The next (older) page of a paginated listing, as the page marks it."""
-    hrefs = response.xpath(
+    """The next (older) page of a paginated listing: what the page marks as next, by rel,
+    class or link text, else the numbered page that follows the current one."""
+    marked = response.xpath(
         "//link[@rel='next']/@href | //a[@rel='next']/@href"
         " | //a[contains(concat(' ', normalize-space(@class), ' '), ' next ')]/@href"
     ).getall()
-    return list(dict.fromkeys(response.urljoin(h.strip()) for h in hrefs if h.strip()))
+    for anchor in response.xpath("//a[@href]"):
+        if NEXT_TEXT.match(" ".join(anchor.xpath("normalize-space(.)").get("").split())):
+            marked.append(anchor.attrib["href"])
+    urls = [response.urljoin(h.strip()) for h in marked if h.strip() and not h.strip().startswith("#")]
+    if not urls:
+        following = _numbered_next(response.url, list(page_links(response)))
+        urls = [following] if following else []
+    return [u for u in dict.fromkeys(urls) if u != response.url]
+
+
+def page_number(url: str) -> tuple[str, int]:
+    """(the URL without its page number, the number): page 1 of /news/ is ('/news/', 0)."""
+    parts = urlsplit(url)
+    if match := PAGE_PATH.search(parts.path):
+        base = urlunsplit(parts._replace(path=parts.path[: match.start()] + "/"))
+        return base, int(match.group(1))
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for key, value in query:
+        if key.lower() in PAGE_KEYS and value.isdigit():
+            rest = urlencode([(k, v) for k, v in query if k != key])
+            return urlunsplit(parts._replace(query=rest)), int(value)
+    return url, 0
+
+
+def _numbered_next(current: str, links: list[str]) -> str | None:
+    base, number = page_number(current)
+    following = [
+        (n, link) for link in links for b, n in [page_number(link)] if b == base and n > number
+    ]
+    return min(following)[1] if following else None
+
+
+def alternate_languages(response: TextResponse) -> list[str]:
+    """The other-language versions a page announces with ``<link rel="alternate" hreflang>``."""
+    hrefs = response.xpath("//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]/@href").getall()
+    urls = (response.urljoin(h.strip()) for h in hrefs)
+    return [u for u in dict.fromkeys(urls) if u != response.url]
+
+
+# -- WordPress REST API ------------------------------------------------------------------------
+
+WP_API_REL = "https://api.w.org/"
+WP_PER_PAGE = 100  # the API's maximum
+
+
+def wp_api_root(response: Response) -> str | None:
+    """The REST API root a WordPress page announces (``Link`` header or ``<link>`` tag)."""
+    for header in response.headers.getlist("Link"):
+        for part in header.decode("latin-1").split(","):
+            match = re.match(r'\s*<([^>]+)>\s*;.*rel="?([^";]+)"?', part)
+            if match and match.group(2).strip() == WP_API_REL:
+                return response.urljoin(match.group(1))
+    if isinstance(response, TextResponse):
+        if href := response.xpath(f"//link[@rel='{WP_API_REL}']/@href").get():
+            return response.urljoin(href.strip())
+    return None
+
+
+def wp_posts_url(api_root: str, page: int = 1, modified_after: str | None = None) -> str:
+    """One page of the posts endpoint, with the authors and terms embedded."""
+    query = {"per_page": WP_PER_PAGE, "page": page, "_embed": "author,wp:term", "orderby": "modified"}
+    if modified_after:
+        query["modified_after"] = modified_after
+    # Sites without pretty permalinks answer under ?rest_route= instead of /wp-json/.
+    if "rest_route=" in api_root:
+        return f"{api_root.rstrip('/')}/wp/v2/posts&{urlencode(query)}"
+    return f"{api_root.rstrip('/')}/wp/v2/posts?{urlencode(query)}"
+
+
+def parse_wp_posts(response: Response) -> tuple[list[Link], int]:
+    """(posts with their API fields as hints, total number of pages) of a posts response."""
+    try:
+        posts = json.loads(response.body)
+    except ValueError as error:
+        raise InvalidFeed(f"not JSON: {error}") from None
+    if not isinstance(posts, list):
+        raise InvalidFeed("not a list of posts")
+    links = []
+    for post in posts:
+        if not isinstance(post, dict) or not isinstance(post.get("link"), str):
+            continue
+        hints = {}
+        if post.get("date_gmt"):
+            hints["published"] = f"{post['date_gmt']}+00:00"  # the API's *_gmt fields are UTC
+        if post.get("modified_gmt"):
+            hints["modified"] = f"{post['modified_gmt']}+00:00"
+        if title := (post.get("title") or {}).get("rendered"):
+            hints["title"] = html.unescape(title)
+        embedded = post.get("_embedded") or {}
+        if authors := [a.get("name") for a in embedded.get("author", []) if isinstance(a, dict) and a.get("name")]:
+            hints["authors"] = "; ".join(authors)
+        links.append(Link(response.urljoin(post["link"]), hints))
+    try:
+        pages = int(response.headers.get("X-WP-TotalPages", b"1"))
+    except ValueError:
+        pages = 1
+    return links, pages
+
+
+# -- the shape of article URLs -----------------------------------------------------------------
+
+_WORD = re.compile(r"^[a-z]+$")
+
+
+def url_shape(url: str) -> str:
+    """A URL path with its variable parts abstracted: numbers as <n>, slugs as <slug>.
+
+    ``/en/2022/06/19/alecso-visits-rabat/`` -> ``/en/<n>/<n>/<n>/<slug>/``; a plain lower-case
+    word (``news``, ``node``, ``en``) is kept, since sections and languages name the shape.
+    """
+    segments = []
+    for segment in urlsplit(url).path.split("/"):
+        if not segment or _WORD.match(segment):
+            segments.append(segment)
+        elif segment.isdigit():
+            segments.append("<n>")
+        else:
+            segments.append("<slug>")
+    return "/".join(segments) or "/"
+
+
+def shape_pattern(shape: str) -> str:
+    """The regular expression (on URL paths) of a shape, as sites.toml's article_patterns take."""
+    parts = re.split(r"(<n>|<slug>)", shape)
+    body = "".join({"<n>": r"\d+", "<slug>": "[^/]+"}.get(p, re.escape(p)) for p in parts)
+    return f"^{body}$"

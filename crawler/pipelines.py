@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 import scrapy
 from scrapy import signals
@@ -76,7 +78,18 @@ class ArchivePipeline:
             "aliases": stats.get_value(f"archive/{Outcome.ALIAS}", 0),
             "not_articles": stats.get_value("archive/not_article", 0),
             "errors": stats.get_value("archive/errors", 0),
+            "routes": json.dumps(route_stats(stats.get_stats())),
         }
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         self.archive.finish_crawl(self.crawl_id, status, reason, counts)
         self.archive.close()
+
+
+def route_stats(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Per discovery route: requests made, article URLs found, and new ones fetched."""
+    routes: dict[str, dict[str, int]] = {}
+    for key, value in stats.items():
+        if key.startswith("archive/route/"):
+            route, counter = key.removeprefix("archive/route/").split("/")
+            routes.setdefault(route, {"requests": 0, "found": 0, "new": 0})[counter] = value
+    return dict(sorted(routes.items()))

@@ -48,6 +48,7 @@ REDIRECT_MAX_TIMES = 5  # real redirect chains are short; longer ones are loops
 DEPTH_LIMIT = 0
 NEWSARCHIVE_MAX_LISTING_PAGES = 1000  # per start URL: 1000 pages of 10 is a 10,000-article archive
 NEWSARCHIVE_MAX_SITEMAP_DEPTH = 3  # robots.txt -> index -> sitemap; deeper nesting is a trap
+NEWSARCHIVE_MAX_API_PAGES = 1000  # WordPress API pages of 100 posts: 100,000 posts
 URLLENGTH_LIMIT = 1024  # news URLs are short; trap URLs grow
 COOKIES_ENABLED = False  # news pages need no session, and cookies invite session traps
 DOWNLOAD_VERIFY_CERTIFICATES = True  # an archive must not store what a man in the middle served

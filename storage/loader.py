@@ -77,6 +77,14 @@ class Archive:
         rows = list(self.db.query("select * from crawls where site = ? order by id desc limit 1", [site]))
         return rows[0] if rows else None
 
+    def last_finished_crawl_start(self, site: str) -> str | None:
+        """When the last run of ``site`` that finished started: what changed since is new."""
+        row = self.db.execute(
+            "select started from crawls where site = ? and status = 'finished' order by id desc limit 1",
+            [site],
+        ).fetchone()
+        return row[0] if row else None
+
     # -- crawl runs ------------------------------------------------------------------
 
     def start_crawl(self, site: str, mode: str, scrapy_version: str | None = None) -> int:

@@ -7,7 +7,8 @@ import sqlite3
 import sqlite_utils
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
-SCHEMA_VERSION = 1
+# An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
+SCHEMA_VERSION = 2
 
 # How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
 BUSY_TIMEOUT_MS = 30_000
@@ -36,8 +37,10 @@ def open_database(path: str) -> sqlite_utils.Database:
     if version == 0 and tables:
         db.close()
         raise SchemaError(f"{path} holds tables ({', '.join(sorted(tables))}) but is not an archive")
-    if version < SCHEMA_VERSION:
+    if version == 0:
         create_tables(db)
+    elif version < SCHEMA_VERSION:
+        migrate(db, version)
     # WAL lets Datasette read while a crawl writes; the mode is stored in the file.
     db.enable_wal()
     return db
@@ -116,6 +119,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 "not_articles": int,
                 "errors": int,
                 "scrapy_version": str,
+                "routes": str,  # JSON: per discovery route, requests made and URLs found
             },
             pk="id",
             not_null={"site", "mode", "started", "status"},
@@ -140,4 +144,20 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db["pages"].create_index(["url"])
 
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _add_crawl_routes(db: sqlite_utils.Database) -> None:
+    db["crawls"].add_column("routes", str)
+
+
+# version -> the change that brings an archive from version - 1 to it
+MIGRATIONS = {2: _add_crawl_routes}
+
+
+def migrate(db: sqlite_utils.Database, version: int) -> None:
+    """Upgrade an archive of an older schema, in one transaction."""
+    with db.atomic():
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

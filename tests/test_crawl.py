@@ -12,6 +12,7 @@ from conftest import FAST, REPO, crawl, newsarchive, write_sites
 
 from crawler.demo.content import CHROME
 from crawler.demo.site import DemoSite
+from crawler.spiders.news import SITEMAP_LOCATIONS
 from storage.urls import canonicalize
 
 
@@ -84,7 +85,9 @@ def test_listings_alone_find_every_article(tmp_path):
     with DemoServer(make_site=lambda base: DemoSite(base, sitemaps=False, feeds=False)) as server:
         write_sites(tmp_path, {"demo": server.site.config()})
         crawl(tmp_path, "demo")
-        assert not any("sitemap" in r or "/feed/" in r for r in server.requests)
+        # Without a Sitemap line in robots.txt, only the usual locations are tried (and 404).
+        assert {r for r in server.requests if "sitemap" in r} == set(SITEMAP_LOCATIONS)
+        assert not any("/feed/" in r for r in server.requests)
         # Every listing page of every language was walked.
         assert {p for p in server.requests if "/news/page/" in p} == {
             "/en/news/page/2/",

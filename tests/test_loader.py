@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -196,3 +198,20 @@ def test_foreign_files_are_refused_untouched(tmp_path, content, message):
     with pytest.raises(SchemaError, match=message):
         Archive(str(path))
     assert path.read_bytes() == before
+
+
+def test_an_archive_of_the_first_schema_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "data" / "archive-v1.db", path)
+
+    with Archive(str(path)) as archive:
+        assert archive.db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+        assert "routes" in archive.db["crawls"].columns_dict
+        [old] = archive.db["articles"].rows
+        assert old["title"] == "First schema article"
+        # The upgraded archive takes new articles, deduplicates against old ones and searches both.
+        again = archive.store(article(url=old["url"], text=old["text"]), capture())
+        assert again.outcome is Outcome.UNCHANGED
+        archive.store(article(), capture())
+        hits = archive.db.execute("select count(*) from articles_fts where articles_fts match 'upgrades OR Rabat'")
+        assert hits.fetchone()[0] == 2

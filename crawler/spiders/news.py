@@ -1,43 +1,79 @@
 """The one generic spider: finds a site's articles and hands their pages to the pipeline.
 
-Discovery, for each configured site: robots.txt -> sitemaps, configured sitemaps and feeds,
-feeds announced by the start pages, and the start pages' listings followed through their
-pagination. Only links that look like the site's articles are fetched, and only those the
-archive does not hold yet: a nightly run over an unchanged site fetches listings, feeds and
-sitemaps, and no article page.
+Discovery, from nothing but the start URLs (configuration adds to it):
+
+- the start pages: their article links, the feeds and WordPress REST API they announce,
+  their other-language versions (hreflang), and their pagination;
+- robots.txt -> sitemaps (indexes, gzip, news sitemaps), else the usual sitemap locations;
+- feeds (RSS/Atom) and the WordPress REST API, whose dates and authors ride along as hints;
+- article pages' hreflang alternates: their translations.
+
+Only URLs that look like the site's articles are fetched (configured patterns, else the shapes
+that sitemaps, feeds and the API showed, else a guess from the URL), and only those the
+archive does not hold yet. Listings stop at the first page that brings nothing new, which ends
+endless pagination, calendars and other traps as well.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.items import FetchedPage
-from crawler.sites import Site, load_sites, select_sites
+from crawler.sites import Site, load_sites, looks_like_article, select_sites
 from storage.loader import Archive
-from storage.urls import canonicalize
+from storage.urls import canonicalize, host_of
 
-MODES = ("crawl", "backfill")
+MODES = ("crawl", "backfill", "probe")
+ROUTES = ("listing", "sitemap", "feed", "api", "hreflang")
+# Routes whose every URL is an article (sitemaps also list other pages; listings everything).
+ARTICLE_ROUTES = {"feed", "api", "hreflang"}
+# Where a site keeps its sitemap when robots.txt does not say.
+SITEMAP_LOCATIONS = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml")
+# With one request at a time per site, priorities order the crawl: the start pages first (they
+# announce feeds and the API), then robots.txt, the API, sitemaps and feeds, so that by the time
+# listings are paginated, the articles they link to are known and the listing can stop early.
+PRIORITY = {"start": 40, "robots": 30, "api": 25, "sitemap": 20, "feed": 20, "listing": 10, "article": 0}
+PROBE_LISTING_PAGES = 3  # `newsarchive add` looks at this many pages of each listing
 
 
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, site: Site, known_urls: set[str], mode: str = "crawl", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        site: Site,
+        known_urls: set[str],
+        mode: str = "crawl",
+        modified_after: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.site = site
         self.mode = mode
         self.known_urls = known_urls
+        self.modified_after = modified_after if mode == "crawl" else None
         self.allowed_domains = list(site.allowed_domains)
+        self.offered: dict[str, dict[str, str]] = {}  # canonical URL -> hints, shared with its request
+        self.route_urls: dict[str, set[str]] = defaultdict(set)
+        self.learned_shapes: set[str] = set()
+        self.api_roots: set[str] = set()
+        # What `newsarchive add` reports and writes.
+        self.found_sitemaps: list[str] = []
+        self.found_feeds: list[str] = []
+        self.found_languages: set[str] = set()
+        self.api_total: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler, site: Site | str, mode: str = "crawl", **kwargs: Any):  # type: ignore[override]
@@ -45,40 +81,62 @@ class NewsSpider(scrapy.Spider):
         if isinstance(site, str):  # `scrapy crawl news -a site=NAME`
             path = settings["NEWSARCHIVE_SITES"]
             site = select_sites(load_sites(path), [site], path)[0]
-        with Archive(settings["NEWSARCHIVE_DB"]) as archive:
-            known = archive.known_urls(site.key)
-        spider = super().from_crawler(crawler, site=site, known_urls=known, mode=mode, **kwargs)
-        spider.max_listing_pages = settings.getint("NEWSARCHIVE_MAX_LISTING_PAGES")
+        known: set[str] = set()
+        modified_after = None
+        if mode != "probe":
+            with Archive(settings["NEWSARCHIVE_DB"]) as archive:
+                known = archive.known_urls(site.key)
+                modified_after = archive.last_finished_crawl_start(site.key)
+        spider = super().from_crawler(
+            crawler, site=site, known_urls=known, mode=mode, modified_after=modified_after, **kwargs
+        )
+        spider.max_listing_pages = (
+            PROBE_LISTING_PAGES if mode == "probe" else settings.getint("NEWSARCHIVE_MAX_LISTING_PAGES")
+        )
         spider.max_sitemap_depth = settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH")
         spider.sitemap_maxsize = settings.getint("NEWSARCHIVE_SITEMAP_MAXSIZE")
+        spider.max_api_pages = settings.getint("NEWSARCHIVE_MAX_API_PAGES")
         return spider
 
     # -- entry points ----------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        hosts = dict.fromkeys(f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.site.start_urls)
-        for host in hosts:
-            yield scrapy.Request(f"{host}/robots.txt", self.parse_robots, errback=self.no_robots)
+        for url in self.site.start_urls:
+            yield self._request(url, self.parse_listing, "start", meta={"listing_page": 1})
+        for host in dict.fromkeys(_origin(u) for u in self.site.start_urls):
+            yield self._request(f"{host}/robots.txt", self.parse_robots, "robots", errback=self.no_robots)
         for url in self.site.sitemaps:
             yield self._sitemap_request(url, depth=1)
         for url in self.site.feeds:
-            yield self._request(url, self.parse_feed)
-        for url in self.site.start_urls:
-            yield self._request(url, self.parse_listing, meta={"listing_page": 1})
+            yield self._request(url, self.parse_feed, "feed")
 
     # -- callbacks -------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
-        for url in discovery.sitemaps_in_robots(response):
+        sitemaps = discovery.sitemaps_in_robots(response)
+        if not sitemaps and not self.site.sitemaps:
+            yield from self._probe_sitemaps(response.url)
+        for url in sitemaps:
+            self.found_sitemaps.append(url)
             yield self._sitemap_request(url, depth=1)
 
+    def no_robots(self, failure: Failure) -> Iterable[scrapy.Request]:
+        """No robots.txt is no error: the site simply announces no sitemap there."""
+        self.logger.debug("No robots.txt at %s: %s", failure.request.url, failure.getErrorMessage())
+        if not self.site.sitemaps:
+            yield from self._probe_sitemaps(failure.request.url)
+
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        self._count_request("sitemap")
         try:
             children, pages = discovery.parse_sitemap(response, self.sitemap_maxsize)
         except discovery.InvalidSitemap as error:
-            self._count("invalid_sitemap")
-            self.logger.warning("Ignoring invalid sitemap %s: %s", response.url, error)
+            if not response.meta.get("probe"):
+                self._count("invalid_sitemap")
+                self.logger.warning("Ignoring invalid sitemap %s: %s", response.url, error)
             return
+        if response.meta.get("probe"):
+            self.found_sitemaps.append(response.url)
         depth = response.meta["sitemap_depth"] + 1
         if children and depth > self.max_sitemap_depth:
             self._count("sitemap_too_deep")
@@ -87,10 +145,12 @@ class NewsSpider(scrapy.Spider):
         for child in children:
             yield self._sitemap_request(child.url, depth)
         for link in pages:
-            if request := self._article_request(link):
+            fresh, request = self._offer(link, "sitemap")
+            if request:
                 yield request
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+        self._count_request("feed")
         try:
             links = discovery.parse_feed(response)
         except discovery.InvalidFeed as error:
@@ -98,85 +158,187 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("Ignoring invalid feed %s: %s", response.url, error)
             return
         for link in links:
-            if request := self._article_request(link):
+            fresh, request = self._offer(link, "feed")
+            if request:
+                yield request
+
+    def parse_wp_posts(self, response: Response, api_root: str, page: int) -> Iterable[scrapy.Request]:
+        self._count_request("api")
+        try:
+            links, pages = discovery.parse_wp_posts(response)
+        except discovery.InvalidFeed as error:
+            self._count("invalid_api")
+            self.logger.warning("Ignoring WordPress API answer %s: %s", response.url, error)
+            return
+        if page == 1:
+            self.api_total = int(response.headers.get("X-WP-Total", b"0") or 0) or len(links)
+            if self.mode != "probe":
+                for following in range(2, min(pages, self.max_api_pages) + 1):
+                    yield self._api_request(api_root, following)
+        for link in links:
+            fresh, request = self._offer(link, "api")
+            if request:
                 yield request
 
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
+        page = response.meta["listing_page"]
+        self._count_request("listing")
         if not isinstance(response, TextResponse):
             self._count("not_html")
             return
-        for url in discovery.feed_links(response):
-            yield self._request(url, self.parse_feed)
-        new, listings = 0, discovery.next_pages(response)
+        yield from self._announced(response)
+        fresh, listings = 0, discovery.next_pages(response)
         for url in discovery.page_links(response):
             if self.site.is_listing_url(url):
                 listings.append(url)
-            elif request := self._article_request(discovery.Link(url)):
-                new += 1
+                continue
+            first, request = self._offer(discovery.Link(url), "listing")
+            fresh += first
+            if request:
                 yield request
-        page = response.meta["listing_page"]
-        if self.mode == "crawl" and new == 0:
-            # Listings are newest first: a page with nothing new means the rest is archived.
+        if fresh == 0:
+            # Listings are newest first: a page with nothing new means the rest is archived,
+            # or that the "next" page repeats itself (endless pagination, calendars).
             self._count("listing_stopped")
             return
         if page >= self.max_listing_pages:
             self._count("listing_page_cap")
-            self.logger.warning("Stopping pagination at page %d of %s", page, response.url)
+            self.logger.info("Stopping pagination at page %d of %s", page, response.url)
             return
         for url in dict.fromkeys(listings):
-            yield self._request(url, self.parse_listing, meta={"listing_page": page + 1})
+            yield self._request(url, self.parse_listing, "listing", meta={"listing_page": page + 1})
 
-    def parse_article(self, response: Response, hints: dict[str, str]) -> Iterable[FetchedPage]:
+    def parse_article(self, response: Response, hints: dict[str, str]) -> Iterable[Any]:
         if not isinstance(response, TextResponse) or not _is_html(response):
             self._count("not_html")
             self.logger.debug("Not an HTML page: %s", response.url)
             return
+        for url in discovery.alternate_languages(response):
+            fresh, request = self._offer(discovery.Link(url), "hreflang")
+            if request:
+                yield request
         yield FetchedPage(
             site=self.site.key,
             url=response.url,
             status=response.status,
-            headers={
-                k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
-            },
+            headers={k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
             body=response.body,
             text=response.text,
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             hints=hints,
         )
 
-    def no_robots(self, failure: Failure) -> None:
-        """No robots.txt is no error: the site simply announces no sitemap there."""
-        self.logger.debug("No robots.txt at %s: %s", failure.request.url, failure.getErrorMessage())
-
     def on_error(self, failure: Failure) -> None:
         """A request that failed for good (after retries): logged with its URL and counted."""
+        if failure.check(IgnoreRequest):
+            # Scrapy dropped it on purpose: off-site, robots.txt, too many redirects, too large.
+            self._count("ignored")
+            self.logger.info("Ignored %s: %s", failure.request.url, failure.getErrorMessage())
+            return
         self._count("errors")
         self.logger.warning("Failed %s: %s", failure.request.url, failure.getErrorMessage())
 
-    # -- requests --------------------------------------------------------------------
+    def probe_failed(self, failure: Failure) -> None:
+        """A guessed location (a sitemap the site may not have) that is not there."""
+        self.logger.debug("Nothing at %s: %s", failure.request.url, failure.getErrorMessage())
 
-    def _article_request(self, link: discovery.Link) -> scrapy.Request | None:
-        """A request for an article page, unless the URL is no article or is archived already."""
-        if not self.site.is_article_url(link.url):
-            return None
+    # -- what a page announces ---------------------------------------------------------
+
+    def _announced(self, response: TextResponse) -> Iterable[scrapy.Request]:
+        """Feeds, the WordPress API and other-language listings a start page links to."""
+        for url in discovery.feed_links(response):
+            if self._in_scope(url) and url not in self.found_feeds:
+                self.found_feeds.append(url)
+                yield self._request(url, self.parse_feed, "feed")
+        root = discovery.wp_api_root(response)
+        if root and self._in_scope(root) and root not in self.api_roots:
+            self.api_roots.add(root)
+            yield self._api_request(root, 1)
+        if language := response.xpath("/html/@lang").get():
+            self.found_languages.add(language.split("-")[0].lower())
+        if response.meta["listing_page"] == 1:
+            for url in discovery.alternate_languages(response):
+                if self._in_scope(url):
+                    yield self._request(url, self.parse_listing, "listing", meta={"listing_page": 1})
+
+    # -- the scheduling of article URLs ------------------------------------------------
+
+    def _offer(self, link: discovery.Link, route: str) -> tuple[bool, scrapy.Request | None]:
+        """Consider an article URL found by ``route``: (first seen in this run, request or None).
+
+        A URL is fetched once per run, with the hints of every route that found it, and not
+        at all when the archive holds it already (or when only probing).
+        """
+        if not self._in_scope(link.url) or not self._is_article(link.url, route):
+            return False, None
         url = canonicalize(link.url)
+        if url not in self.route_urls[route]:
+            self.route_urls[route].add(url)
+            self._count(f"route/{route}/found")
+        if url in self.offered:
+            for key, value in link.hints.items():
+                self.offered[url].setdefault(key, value)
+            return False, None
+        self.offered[url] = hints = dict(link.hints)
+        if route != "listing":
+            self.learned_shapes.add(discovery.url_shape(url))
         if url in self.known_urls:
             self._count("skipped_known")
-            return None
-        return self._request(url, self.parse_article, cb_kwargs={"hints": link.hints})
+            return self.mode == "backfill", None
+        if self.mode == "probe":
+            return True, None
+        self._count(f"route/{route}/new")
+        return True, self._request(url, self.parse_article, "article", cb_kwargs={"hints": hints})
+
+    def _is_article(self, url: str, route: str) -> bool:
+        if self.site.article_patterns:
+            return self.site.is_article_url(url)
+        if route in ARTICLE_ROUTES:
+            return True
+        if route == "listing" and self.learned_shapes:
+            return discovery.url_shape(url) in self.learned_shapes
+        return looks_like_article(urlsplit(url).path)
+
+    def _in_scope(self, url: str) -> bool:
+        return host_of(url) in self.site.allowed_domains or any(
+            host_of(url).endswith("." + domain) for domain in self.site.allowed_domains
+        )
+
+    # -- requests --------------------------------------------------------------------
+
+    def _probe_sitemaps(self, robots_url: str) -> Iterable[scrapy.Request]:
+        origin = _origin(robots_url)
+        for path in SITEMAP_LOCATIONS:
+            request = self._sitemap_request(origin + path, depth=1)
+            request.meta["probe"] = True
+            yield request.replace(errback=self.probe_failed)
 
     def _sitemap_request(self, url: str, depth: int) -> scrapy.Request:
         return self._request(
             url,
             self.parse_sitemap,
+            "sitemap",
             meta={"sitemap_depth": depth, "download_maxsize": self.sitemap_maxsize},
         )
 
-    def _request(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)
+    def _api_request(self, api_root: str, page: int) -> scrapy.Request:
+        url = discovery.wp_posts_url(api_root, page, self.modified_after)
+        return self._request(url, self.parse_wp_posts, "api", cb_kwargs={"api_root": api_root, "page": page})
+
+    def _request(self, url: str, callback, kind: str, **kwargs: Any) -> scrapy.Request:
+        kwargs.setdefault("errback", self.on_error)
+        return scrapy.Request(url, callback=callback, priority=PRIORITY[kind], **kwargs)
 
     def _count(self, key: str) -> None:
         self.crawler.stats.inc_value(f"archive/{key}")
+
+    def _count_request(self, route: str) -> None:
+        self._count(f"route/{route}/requests")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _is_html(response: TextResponse) -> bool:
