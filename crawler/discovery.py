@@ -178,15 +178,15 @@ def page_number(url: str) -> tuple[str, int]:
 
 def _numbered_next(current: str, links: list[str]) -> str | None:
     base, number = page_number(current)
-    following = [
-        (n, link) for link in links for b, n in [page_number(link)] if b == base and n > number
-    ]
+    following = [(n, link) for link in links for b, n in [page_number(link)] if b == base and n > number]
     return min(following)[1] if following else None
 
 
 def alternate_languages(response: TextResponse) -> list[str]:
     """The other-language versions a page announces with ``<link rel="alternate" hreflang>``."""
-    hrefs = response.xpath("//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]/@href").getall()
+    hrefs = response.xpath(
+        "//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]/@href"
+    ).getall()
     urls = (response.urljoin(h.strip()) for h in hrefs)
     return [u for u in dict.fromkeys(urls) if u != response.url]
 
@@ -241,7 +241,9 @@ def parse_wp_posts(response: Response) -> tuple[list[Link], int]:
         if title := (post.get("title") or {}).get("rendered"):
             hints["title"] = html.unescape(title)
         embedded = post.get("_embedded") or {}
-        if authors := [a.get("name") for a in embedded.get("author", []) if isinstance(a, dict) and a.get("name")]:
+        if authors := [
+            a.get("name") for a in embedded.get("author", []) if isinstance(a, dict) and a.get("name")
+        ]:
             hints["authors"] = "; ".join(authors)
         links.append(Link(response.urljoin(post["link"]), hints))
     try:

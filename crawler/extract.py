@@ -101,7 +101,9 @@ def extract(html: str, url: str, site: str, hints: Mapping[str, Any] | None = No
         canonical_url=canonical,
         title=title,
         description=document.description or None,
-        authors=page.get("authors") or _split_authors(document.author) or _split_authors(hints.get("authors")),
+        authors=page.get("authors")
+        or _split_authors(document.author)
+        or _split_authors(hints.get("authors")),
         published=first_date(
             [
                 page.get("json_ld_published"),

@@ -82,7 +82,7 @@ def test_second_crawl_fetches_no_stored_article_again(demo_server, tmp_path):
 def test_listings_alone_find_every_article(tmp_path):
     from crawler.demo.server import DemoServer
 
-    with DemoServer(make_site=lambda base: DemoSite(base, sitemaps=False, feeds=False)) as server:
+    with DemoServer(make_site=lambda base: DemoSite(base, sitemaps=False, feeds=False, api=False)) as server:
         write_sites(tmp_path, {"demo": server.site.config()})
         crawl(tmp_path, "demo")
         # Without a Sitemap line in robots.txt, only the usual locations are tried (and 404).
@@ -105,7 +105,7 @@ def test_listings_alone_find_every_article(tmp_path):
 def test_sitemap_from_robots_alone_finds_every_article(tmp_path):
     from crawler.demo.server import DemoServer
 
-    with DemoServer(make_site=lambda base: DemoSite(base, feeds=False)) as server:
+    with DemoServer(make_site=lambda base: DemoSite(base, feeds=False, api=False)) as server:
         # A start page that is no listing: articles can only come from robots.txt -> sitemaps.
         config = server.site.config() | {"start_urls": [server.base_url + "/"]}
         write_sites(tmp_path, {"demo": config})
@@ -120,7 +120,7 @@ def test_sitemap_from_robots_alone_finds_every_article(tmp_path):
 def test_feed_links_with_tracking_parameters_lead_to_canonical_articles(tmp_path):
     from crawler.demo.server import DemoServer
 
-    with DemoServer(make_site=lambda base: DemoSite(base, sitemaps=False)) as server:
+    with DemoServer(make_site=lambda base: DemoSite(base, sitemaps=False, api=False)) as server:
         # Start on the feed only: robots.txt has no sitemap and no listing is configured.
         config = server.site.config() | {
             "start_urls": [server.base_url + "/"],

@@ -8,14 +8,15 @@ comment counters, share buttons, related posts, comment form, widgets, footer.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from crawler.demo.content import (
     CATEGORIES,
@@ -67,11 +68,11 @@ def slugify(title: str) -> str:
     return quote("-".join(words)[:120], safe="-").lower()
 
 
-def sample_articles(seed: int = 2022) -> list[SampleArticle]:
-    """The sample newsroom's articles, newest first within each language."""
+def sample_articles(counts: dict[str, int] | None = None, seed: int = 2022) -> list[SampleArticle]:
+    """The sample newsroom's articles (``counts`` per language), newest first in each language."""
     rng = random.Random(seed)
     articles: list[SampleArticle] = []
-    for language, count in LANGUAGES.items():
+    for language, count in (counts or LANGUAGES).items():
         when = datetime(2024, 5, 30, 11, 0, tzinfo=TZ)
         seen_slugs: set[str] = set()
         for index in range(count):
@@ -112,7 +113,12 @@ def sample_articles(seed: int = 2022) -> list[SampleArticle]:
 
 
 class DemoSite:
-    """The sample newsroom rendered at ``base_url``: ``page(path)`` answers like its server would."""
+    """The sample newsroom rendered at ``base_url``, answering like its WordPress server would.
+
+    Options make it the shape a test needs: ``counts`` of articles per language, a core
+    sitemap, feeds, the REST API (``/wp-json/``), a Google News sitemap, and ``translations``
+    (article i of each language is a translation of article i of the others, linked by hreflang).
+    """
 
     def __init__(
         self,
@@ -120,21 +126,74 @@ class DemoSite:
         articles: list[SampleArticle] | None = None,
         sitemaps: bool = True,
         feeds: bool = True,
+        api: bool = True,
+        news_sitemap: bool = False,
+        translations: bool = False,
+        counts: dict[str, int] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.articles = sample_articles() if articles is None else articles
+        self.articles = sample_articles(counts) if articles is None else articles
+        self.languages = list(dict.fromkeys(a.language for a in self.articles))
         self.sitemaps = sitemaps
         self.feeds = feeds
+        self.api = api
+        self.news_sitemap = news_sitemap
+        self.translations = translations
         self.pages: dict[str, tuple[str, str]] = {}
         self._render()
 
     def respond(self, path: str, query: str = "") -> Reply | None:
-        """The reply for a percent-encoded path (queries change nothing here), None for a 404."""
+        """The reply for a percent-encoded path and its query, None for a 404."""
+        if self.api and path == "/wp-json/wp/v2/posts":
+            return self._api_posts(parse_qs(query))
         found = self.pages.get(path)
         if found is None:
             return None
         content_type, body = found
-        return Reply(body.encode("utf-8"), content_type)
+        headers = {"Link": f'<{self.base_url}/wp-json/>; rel="https://api.w.org/"'} if self.api else {}
+        return Reply(body.encode("utf-8"), content_type, headers=headers if "html" in content_type else {})
+
+    def _api_posts(self, query: dict[str, list[str]]) -> Reply:
+        """``/wp-json/wp/v2/posts``: page, per_page (at most 100), modified_after; newest first."""
+
+        def number(name: str, default: int) -> int:
+            value = query.get(name, [str(default)])[0]
+            return int(value) if value.isdigit() else default
+
+        per_page, page = min(number("per_page", 10), 100), number("page", 1)
+        posts = sorted(self.articles, key=lambda a: a.published, reverse=True)
+        if after := query.get("modified_after", [""])[0]:
+            since = datetime.fromisoformat(after)
+            posts = [a for a in posts if a.published > since]
+        pages = max(1, -(-len(posts) // per_page))
+        if page > pages:
+            error = {
+                "code": "rest_post_invalid_page_number",
+                "message": "The page number requested is larger than the number of pages available.",
+                "data": {"status": 400},
+            }
+            return Reply(json.dumps(error).encode(), "application/json; charset=UTF-8", status=400)
+        chosen = posts[(page - 1) * per_page : page * per_page]
+        body = json.dumps([self._api_post(a) for a in chosen], ensure_ascii=False).encode("utf-8")
+        headers = {"X-WP-Total": str(len(posts)), "X-WP-TotalPages": str(pages)}
+        return Reply(body, "application/json; charset=UTF-8", headers=headers)
+
+    def _api_post(self, article: SampleArticle) -> dict:
+        utc = article.published.astimezone(UTC)
+        local, gmt = article.published.strftime("%Y-%m-%dT%H:%M:%S"), utc.strftime("%Y-%m-%dT%H:%M:%S")
+        return {
+            "id": self.articles.index(article) + 1,
+            "date": local,
+            "date_gmt": gmt,
+            "modified": local,
+            "modified_gmt": gmt,
+            "link": self.base_url + article.path,
+            "title": {"rendered": escape(article.title)},
+            "_embedded": {
+                "author": [{"name": ORGANIZATION[article.language]}],
+                "wp:term": [[{"taxonomy": "category", "name": CATEGORIES[article.language]}]],
+            },
+        }
 
     def truth(self) -> list[dict[str, str]]:
         """What the archive must hold: url, language, title, published, text."""
@@ -153,8 +212,8 @@ class DemoSite:
         """The site's entry as sites.toml would hold it (the shipped ``demo`` entry at port 8765)."""
         return {
             "name": "Sample newsroom (MOEC)",
-            "start_urls": [f"{self.base_url}/{language}/news/" for language in LANGUAGES],
-            "languages": list(LANGUAGES),
+            "start_urls": [f"{self.base_url}/{language}/news/" for language in self.languages],
+            "languages": self.languages,
             "article_patterns": [r"^/(en|ar|fr)/\d{4}/\d{2}/\d{2}/[^/]+/$"],
         }
 
@@ -162,7 +221,7 @@ class DemoSite:
 
     def _render(self) -> None:
         html = "text/html; charset=UTF-8"
-        by_language = {lang: [a for a in self.articles if a.language == lang] for lang in LANGUAGES}
+        by_language = {lang: [a for a in self.articles if a.language == lang] for lang in self.languages}
         for language, articles in by_language.items():
             pages = [articles[i : i + PER_PAGE] for i in range(0, len(articles), PER_PAGE)] or [[]]
             for number, items in enumerate(pages, start=1):
@@ -171,7 +230,12 @@ class DemoSite:
             self.pages[f"/{language}/category/news/"] = self.pages[f"/{language}/news/"]
             for position, article in enumerate(articles):
                 related = [articles[(position + k) % len(articles)] for k in (1, 2, 3)]
-                self.pages[article.path] = (html, self._article(article, related))
+                translations = [
+                    others[position]
+                    for lang, others in by_language.items()
+                    if self.translations and lang != language and position < len(others)
+                ]
+                self.pages[article.path] = (html, self._article(article, related, translations))
             if self.feeds:
                 self.pages[f"/{language}/feed/"] = (
                     "application/rss+xml; charset=UTF-8",
@@ -179,7 +243,7 @@ class DemoSite:
                 )
         choose = "".join(
             f'<li><a href="/{lang}/news/" hreflang="{lang}">{ORGANIZATION[lang]}</a></li>'
-            for lang in LANGUAGES
+            for lang in self.languages
         )
         self.pages["/"] = (
             html,
@@ -189,6 +253,14 @@ class DemoSite:
         if self.sitemaps:
             robots += f"\nSitemap: {self.base_url}/wp-sitemap.xml\n"
             self._render_sitemaps()
+        if self.news_sitemap:
+            robots += f"Sitemap: {self.base_url}/news-sitemap.xml\n"
+            self.pages["/news-sitemap.xml"] = ("application/xml; charset=UTF-8", self._news_sitemap())
+        if self.api:
+            self.pages["/wp-json/"] = (
+                "application/json; charset=UTF-8",
+                json.dumps({"name": SHORT_NAME["en"], "namespaces": ["wp/v2"]}),
+            )
         self.pages["/robots.txt"] = ("text/plain; charset=UTF-8", robots)
 
     def _render_sitemaps(self) -> None:
@@ -203,7 +275,21 @@ class DemoSite:
         )
         # WordPress core sitemaps carry no lastmod.
         self.pages[children[0]] = (xml, self._urlset(a.path for a in self.articles))
-        self.pages[children[1]] = (xml, self._urlset(f"/{lang}/category/news/" for lang in LANGUAGES))
+        self.pages[children[1]] = (xml, self._urlset(f"/{lang}/category/news/" for lang in self.languages))
+
+    def _news_sitemap(self) -> str:
+        """A Google News sitemap: publication date and title of every article."""
+        entries = "".join(
+            f"<url><loc>{self.base_url}{a.path}</loc><news:news><news:publication>"
+            f"<news:name>{escape(SHORT_NAME[a.language])}</news:name><news:language>{a.language}</news:language>"
+            f"</news:publication><news:publication_date>{a.published_iso}</news:publication_date>"
+            f"<news:title>{escape(a.title)}</news:title></news:news></url>"
+            for a in self.articles
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{entries}</urlset>'
+        )
 
     def _urlset(self, paths) -> str:
         return (
@@ -247,10 +333,11 @@ class DemoSite:
             if self.feeds
             else ""
         )
+        api = f'<link rel="https://api.w.org/" href="{self.base_url}/wp-json/">' if self.api else ""
         return (
             f'<!DOCTYPE html>\n<html lang="{HTML_LANG[language]}" dir="{DIRECTION[language]}"><head>'
             '<meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)} &#8211; {escape(SHORT_NAME[language])}</title>{feed}{extra}"
+            f"<title>{escape(title)} &#8211; {escape(SHORT_NAME[language])}</title>{feed}{api}{extra}"
             '<link rel="stylesheet" href="/wp-content/themes/newsroom/style.css">'
             "</head>"
         )
@@ -264,7 +351,7 @@ class DemoSite:
             )
         )
         languages = "".join(
-            f'<li><a href="/{lang}/" hreflang="{lang}">{lang.upper()}</a></li>' for lang in LANGUAGES
+            f'<li><a href="/{lang}/" hreflang="{lang}">{lang.upper()}</a></li>' for lang in self.languages
         )
         return (
             f'<a class="skip-link screen-reader-text" href="#content">{chrome["skip"]}</a>'
@@ -290,7 +377,9 @@ class DemoSite:
             f'<a href="/{language}/privacy-policy/">{chrome["privacy"]}</a></div></footer></body></html>'
         )
 
-    def _article(self, article: SampleArticle, related: list[SampleArticle]) -> str:
+    def _article(
+        self, article: SampleArticle, related: list[SampleArticle], translations: list[SampleArticle]
+    ) -> str:
         language, chrome = article.language, CHROME[article.language]
         url = self.base_url + article.path
         when = article.published_iso
@@ -303,8 +392,8 @@ class DemoSite:
         if not article.date_only:
             meta += f'<meta property="article:published_time" content="{when}">'
         alternates = "".join(
-            f'<link rel="alternate" hreflang="{lang}" href="{self.base_url}/{lang}/news/">'
-            for lang in LANGUAGES
+            f'<link rel="alternate" hreflang="{t.language}" href="{self.base_url}{t.path}">'
+            for t in translations
         )
         share = "".join(
             f'<li class="share-{i}"><a class="share-icon" href="#" rel="nofollow"><span>{escape(label)}</span></a></li>'
@@ -352,6 +441,12 @@ class DemoSite:
             older = self.base_url + self._listing_path(language, number + 1)
             links += f'<link rel="next" href="{older}">'
             nav += f'<a class="next page-numbers" href="{older}">{chrome["older"]}</a>'
+        if number == 1:  # the same listing in the site's other languages, as WPML announces it
+            links += "".join(
+                f'<link rel="alternate" hreflang="{lang}" href="{self.base_url}/{lang}/news/">'
+                for lang in self.languages
+                if lang != language
+            )
         if number > 1:
             newer = self.base_url + self._listing_path(language, number - 1)
             links += f'<link rel="prev" href="{newer}">'

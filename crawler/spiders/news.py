@@ -221,7 +221,9 @@ class NewsSpider(scrapy.Spider):
             site=self.site.key,
             url=response.url,
             status=response.status,
-            headers={k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
+            headers={
+                k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
+            },
             body=response.body,
             text=response.text,
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
