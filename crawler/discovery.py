@@ -159,7 +159,14 @@ def next_pages(response: TextResponse) -> list[str]:
     if not urls:
         following = _numbered_next(response.url, list(page_links(response)))
         urls = [following] if following else []
-    return [u for u in dict.fromkeys(urls) if u != response.url]
+    return [u for u in dict.fromkeys(urls) if u != response.url and same_listing(response.url, u)]
+
+
+def same_listing(current: str, candidate: str) -> bool:
+    """Whether ``candidate`` pages through the same listing as ``current``: same host, and its
+    path (page number aside) within the listing's. A calendar's "next month" is not."""
+    here, there = urlsplit(page_number(current)[0]), urlsplit(page_number(candidate)[0])
+    return here.netloc == there.netloc and there.path.rstrip("/").startswith(here.path.rstrip("/"))
 
 
 def page_number(url: str) -> tuple[str, int]:

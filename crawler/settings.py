@@ -30,6 +30,10 @@ ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 ROBOTSTXT_OBEY = True
 # One request at a time per site, at least a second apart, slower when the server slows down.
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# Each site is its own spider (crawled in parallel with the others), so a spider needs little
+# more than its one request at a time; a small queue also keeps the spider's priorities
+# (discovery before articles) in force instead of pulling 16 requests ahead.
+CONCURRENT_REQUESTS = 2
 DOWNLOAD_DELAY = 1
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1

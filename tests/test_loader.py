@@ -213,5 +213,7 @@ def test_an_archive_of_the_first_schema_is_upgraded_in_place(tmp_path):
         again = archive.store(article(url=old["url"], text=old["text"]), capture())
         assert again.outcome is Outcome.UNCHANGED
         archive.store(article(), capture())
-        hits = archive.db.execute("select count(*) from articles_fts where articles_fts match 'upgrades OR Rabat'")
+        hits = archive.db.execute(
+            "select count(*) from articles_fts where articles_fts match 'upgrades OR Rabat'"
+        )
         assert hits.fetchone()[0] == 2

@@ -1,0 +1,151 @@
+"""From a start URL alone, every article of every shape of site; nothing off-site, no trap."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import FAST, newsarchive, write_sites
+from fixture_sites import DrupalSite, HandMadeSite, OffsiteSite, TrapSite
+
+from crawler.demo.server import DemoServer
+from crawler.demo.site import DemoSite
+from storage.urls import canonicalize
+
+
+def archived(folder) -> dict[str, dict]:
+    with sqlite3.connect(folder / "archive.db") as conn:
+        conn.row_factory = sqlite3.Row
+        return {row["url"]: dict(row) for row in conn.execute("select * from articles")}
+
+
+def last_run(folder) -> dict:
+    with sqlite3.connect(folder / "archive.db") as conn:
+        conn.row_factory = sqlite3.Row
+        row = dict(conn.execute("select * from crawls order by id desc limit 1").fetchone())
+    row["routes"] = json.loads(row["routes"])
+    return row
+
+
+def crawl_from_start(folder, server, start_urls, expect_exit=0):
+    """Crawl with nothing configured but the start URLs; returns the crawls row."""
+    write_sites(folder, {"site": {"start_urls": start_urls}})
+    result = newsarchive("crawl", "site", *FAST, cwd=folder)
+    assert result.returncode == expect_exit, result.stderr[-3000:]
+    return last_run(folder)
+
+
+def assert_complete(folder, truth, fields=("title", "text")):
+    stored = archived(folder)
+    expected = {canonicalize(t["url"]): t for t in truth}
+    missing = set(expected) - set(stored)
+    assert not missing, sorted(missing)[:5]
+    assert len(stored) == len(expected), sorted(set(stored) - set(expected))[:5]
+    for url, row in stored.items():
+        for field in fields:
+            assert row[field] == expected[url][field], (url, field)
+
+
+def test_wordpress_site_through_its_api(tmp_path):
+    with DemoServer(make_site=lambda base: DemoSite(base, counts={"en": 250})) as server:
+        run = crawl_from_start(tmp_path, server, [f"{server.base_url}/en/news/"])
+        truth = server.site.truth()
+        api_requests = [r for r in server.requests if r.startswith("/wp-json/wp/v2/posts")]
+    assert_complete(tmp_path, truth, fields=("title", "text", "published"))
+    # 250 posts: three API pages of 100, found from the start page's Link header.
+    assert len(api_requests) == 3 and run["routes"]["api"] == {
+        "requests": 3,
+        "found": 250,
+        "new": run["routes"]["api"]["new"],
+    }
+    assert all("per_page=100" in r for r in api_requests)
+    assert not any(r.startswith("/wp-admin/") for r in server.requests)
+    # Every article page fetched once, whichever routes found it.
+    article_paths = {unquote(urlsplit(t["url"]).path) for t in truth}
+    fetched = [
+        unquote(urlsplit(r).path) for r in server.requests if unquote(urlsplit(r).path) in article_paths
+    ]
+    assert len(fetched) == len(set(fetched)) == 250
+
+
+def test_wordpress_api_hints_fill_what_the_page_does_not_say(tmp_path):
+    with DemoServer(
+        make_site=lambda base: DemoSite(base, counts={"en": 12}, sitemaps=False, feeds=False)
+    ) as server:
+        crawl_from_start(tmp_path, server, [f"{server.base_url}/en/news/"])
+    authors = {row["authors"] for row in archived(tmp_path).values()}
+    assert authors == {json.dumps(["Mediterranean Organization for Education and Culture"])}
+
+
+def test_multilingual_site_from_the_english_listing_alone(tmp_path):
+    make = lambda base: DemoSite(
+        base, sitemaps=False, feeds=False, api=False, news_sitemap=True, translations=True
+    )  # noqa: E731
+    with DemoServer(make_site=make) as server:
+        run = crawl_from_start(tmp_path, server, [f"{server.base_url}/en/news/"])
+        truth = server.site.truth()
+        assert "/news-sitemap.xml" in server.requests
+        assert "/ar/news/" in server.requests and "/fr/news/" in server.requests  # hreflang on the listing
+    assert_complete(tmp_path, truth, fields=("title", "text", "published", "language"))
+    assert run["routes"]["sitemap"]["found"] == 66
+
+
+def test_drupal_site_with_numbered_pager_and_gzipped_sitemap(tmp_path):
+    with DemoServer(make_site=DrupalSite) as server:
+        run = crawl_from_start(tmp_path, server, server.site.start_urls())
+        truth = server.site.truth()
+        assert "/sitemap.xml" in server.requests and "/sitemaps/articles-1.xml.gz" in server.requests
+        assert "/about-us" not in server.requests and "/contact" not in server.requests
+    assert_complete(tmp_path, truth, fields=("title", "text", "published"))
+    assert run["routes"]["sitemap"]["found"] == 40
+
+
+def test_drupal_listing_alone_is_paginated_by_its_page_numbers(tmp_path):
+    class NoSitemap(DrupalSite):
+        def respond(self, path, query):
+            return None if path.startswith("/sitemap") else super().respond(path, query)
+
+    with DemoServer(make_site=NoSitemap) as server:
+        crawl_from_start(tmp_path, server, server.site.start_urls())
+        assert {"/news?page=1", "/news?page=2", "/news?page=3"} <= set(server.requests)
+        truth = server.site.truth()
+    assert_complete(tmp_path, truth)
+
+
+def test_hand_made_site_in_legacy_encodings(tmp_path):
+    with DemoServer(make_site=HandMadeSite) as server:
+        run = crawl_from_start(tmp_path, server, server.site.start_urls())
+        truth = server.site.truth()
+    assert_complete(tmp_path, truth, fields=("title", "text", "language"))
+    assert run["routes"]["listing"]["found"] == 32
+
+
+def test_traps_end_by_themselves_and_nothing_off_site_is_fetched(tmp_path):
+    with DemoServer(make_site=lambda base: OffsiteSite(), host="127.0.0.2") as offsite:
+        with DemoServer(make_site=lambda base: TrapSite(base, offsite.base_url)) as server:
+            run = crawl_from_start(tmp_path, server, server.site.start_urls())
+            truth = server.site.truth()
+            requests = list(server.requests)
+        assert offsite.requests == []
+    assert_complete(tmp_path, truth)
+    assert not any(r.startswith("/private/") for r in requests)
+    assert not any(r.startswith(("/files/", "/images/", "/events/")) for r in requests)
+    assert len([r for r in requests if r.startswith("/news/page/")]) <= 2  # endless pagination cut
+    assert len(requests) < 40
+    assert run["errors"] == 0 and run["status"] == "finished"
+
+
+@pytest.mark.parametrize("shape", ["drupal", "hand-made"])
+def test_add_writes_an_entry_that_finds_everything(tmp_path, shape):
+    make = {"drupal": DrupalSite, "hand-made": HandMadeSite}[shape]
+    with DemoServer(make_site=make) as server:
+        start = server.site.start_urls()[0]
+        result = newsarchive("add", start, "--name", "probe", *FAST, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "[sites.probe]" in (tmp_path / "sites.toml").read_text(encoding="utf-8")
+        crawled = newsarchive("crawl", "probe", *FAST, cwd=tmp_path)
+        assert crawled.returncode == 0, crawled.stderr[-3000:]
+        truth = server.site.truth()
+    assert_complete(tmp_path, truth)
