@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from crawler.sites import SitesConfigError, load_sites, parse_site, select_sites, sites_file
+from crawler.sites import SitesConfigError, append_site, load_sites, parse_site, select_sites, sites_file
 from storage.loader import Archive
 from storage.schema import SchemaError
 
@@ -93,6 +93,50 @@ def backfill(
     Example: newsarchive backfill icesco
     """
     _run("backfill", list(site_names), False, db, sites_path, overrides)
+
+
+@cli.command()
+@click.argument("url")
+@click.option(
+    "--name", "key", default=None, help="The site's key in sites.toml [default: from the host name]."
+)
+@click.option("--title", default=None, help="The organization's name, for people [default: the name].")
+@sites_option
+@set_option
+def add(
+    url: str, key: str | None, title: str | None, sites_path: str | None, overrides: tuple[str, ...]
+) -> None:
+    """Probe a news page and add its site to sites.toml.
+
+    Looks at robots.txt, sitemaps, feeds, the WordPress API, a few listing pages and the
+    languages, prints what each route offers, and writes an entry (with the article URL
+    patterns it learned) that `newsarchive crawl` can use as it is.
+
+    \b
+    Example: newsarchive add https://www.unesco.org/en/newsroom --name unesco
+    """
+    from crawler.probe import entry, report, site_key
+    from crawler.runner import crawl_settings, run
+
+    path = sites_file(sites_path)
+    key = key or site_key(url)
+    try:
+        site = parse_site(path, key, {"name": title or key, "start_urls": [url]})
+        if path.exists() and key in load_sites(path):
+            raise SitesConfigError(path, "already configured: choose another --name", site=key)
+    except SitesConfigError as error:
+        _config_error(error)
+    settings = crawl_settings("(none)", str(path), {"ITEM_PIPELINES": {}, **_parse_overrides(overrides)})
+    crawler = run([site], "probe", settings)[key]
+    click.echo(f"Probed {url}:")
+    for line in report(crawler.spider, crawler.stats.get_stats()):
+        click.echo(line)
+    table = entry(crawler.spider, title or key)
+    try:
+        append_site(path, key, table, comment=f"Added by `newsarchive add {url}`; edit freely.")
+    except SitesConfigError as error:
+        _config_error(error)
+    click.echo(f"Added [sites.{key}] to {path}: try `newsarchive crawl {key}`")
 
 
 @cli.command("sites")
@@ -185,8 +229,8 @@ def demo(db: str, port: int, truth: str | None) -> None:
             "(built-in demo)",
             {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"},
         )
-        stats = run([site], "crawl", settings)
-        click.echo(_summary("demo", stats["demo"]))
+        stats = run([site], "crawl", settings)["demo"].stats.get_stats()
+        click.echo(_summary("demo", stats))
         with Archive(db) as archive:
             click.echo(f"Against the site's truth: {score(archive, 'demo', server.site.truth())}")
     click.echo(f"Explore it: newsarchive serve --db {db}   (then open http://127.0.0.1:8001/)")
@@ -204,9 +248,10 @@ def _run(
     except SitesConfigError as error:
         _config_error(error)
     _open_archive(db).close()
-    stats = run(sites, mode, crawl_settings(db, str(path), _parse_overrides(overrides)))
+    crawlers = run(sites, mode, crawl_settings(db, str(path), _parse_overrides(overrides)))
     failed = False
-    for key, site_stats in stats.items():
+    for key, crawler in crawlers.items():
+        site_stats = crawler.stats.get_stats()
         click.echo(_summary(key, site_stats))
         failed |= site_stats.get("archive/errors", 0) > 0 or site_stats.get("finish_reason") != "finished"
     sys.exit(EXIT_ERRORS if failed else EXIT_OK)

@@ -268,22 +268,54 @@ _WORD = re.compile(r"^[a-z]+$")
 def url_shape(url: str) -> str:
     """A URL path with its variable parts abstracted: numbers as <n>, slugs as <slug>.
 
-    ``/en/2022/06/19/alecso-visits-rabat/`` -> ``/en/<n>/<n>/<n>/<slug>/``; a plain lower-case
-    word (``news``, ``node``, ``en``) is kept, since sections and languages name the shape.
+    ``/en/2022/06/19/alecso-visits-rabat/`` -> ``/en/<n>/<n>/<n>/<slug>/``. A plain lower-case
+    word (``news``, ``node``, ``en``) is kept, since sections and languages name the shape,
+    except in the last segment, where it is the article's own (one-word) slug.
     """
-    segments = []
-    for segment in urlsplit(url).path.split("/"):
-        if not segment or _WORD.match(segment):
-            segments.append(segment)
-        elif segment.isdigit():
-            segments.append("<n>")
+    segments = urlsplit(url).path.split("/")
+    leaf = max((i for i, segment in enumerate(segments) if segment), default=-1)
+    shaped = []
+    for position, segment in enumerate(segments):
+        if segment.isdigit():
+            shaped.append("<n>")
+        elif not segment or (_WORD.match(segment) and position != leaf):
+            shaped.append(segment)
         else:
-            segments.append("<slug>")
-    return "/".join(segments) or "/"
+            shaped.append("<slug>")
+    return "/".join(shaped) or "/"
+
+
+def _literal(text: str) -> str:
+    return re.escape(text).replace("\\-", "-")  # a hyphen needs no escape outside [...]
 
 
 def shape_pattern(shape: str) -> str:
     """The regular expression (on URL paths) of a shape, as sites.toml's article_patterns take."""
     parts = re.split(r"(<n>|<slug>)", shape)
-    body = "".join({"<n>": r"\d+", "<slug>": "[^/]+"}.get(p, re.escape(p)) for p in parts)
+    body = "".join({"<n>": r"\d+", "<slug>": "[^/]+"}.get(p, _literal(p)) for p in parts)
     return f"^{body}$"
+
+
+def article_patterns(urls: list[str], min_group: int = 3) -> list[str]:
+    """Regular expressions (on paths) that cover these article URLs, for sites.toml.
+
+    URLs are grouped by shape; within a group of at least ``min_group``, a segment that is the
+    same in every URL is kept literally (``/media-center/press-releases/\\d+``), the others
+    are generalized. Smaller groups keep their generic shape.
+    """
+    groups: dict[str, list[list[str]]] = {}
+    for url in urls:
+        groups.setdefault(url_shape(url), []).append(urlsplit(url).path.split("/"))
+    patterns = []
+    for shape, paths in sorted(groups.items()):
+        if len(paths) < min_group:
+            patterns.append(shape_pattern(shape))
+            continue
+        segments = []
+        for position, generic in enumerate(shape.split("/")):
+            values = {path[position] for path in paths}
+            segments.append(
+                _literal(values.pop()) if len(values) == 1 else {"<n>": r"\d+"}.get(generic, "[^/]+")
+            )
+        patterns.append("^" + "/".join(segments) + "$")
+    return list(dict.fromkeys(patterns))

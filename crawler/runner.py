@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.sites import Site
@@ -23,8 +23,9 @@ def crawl_settings(db: str, sites_path: str, overrides: Mapping[str, Any] | None
     return settings
 
 
-def run(sites: list[Site], mode: str, settings: Settings) -> dict[str, dict[str, Any]]:
-    """Crawl the sites (in parallel, one spider each) and return each site's final stats."""
+def run(sites: list[Site], mode: str, settings: Settings) -> dict[str, Crawler]:
+    """Crawl the sites (in parallel, one spider each); returns each site's finished crawler,
+    whose ``stats`` and ``spider`` tell what happened."""
     process = CrawlerProcess(settings)
     crawlers = {}
     for site in sites:
@@ -32,4 +33,4 @@ def run(sites: list[Site], mode: str, settings: Settings) -> dict[str, dict[str,
         crawlers[site.key] = crawler
         process.crawl(crawler, site=site, mode=mode)
     process.start()
-    return {key: crawler.stats.get_stats() for key, crawler in crawlers.items()}
+    return crawlers

@@ -5,6 +5,7 @@ Which file: ``--sites PATH``, else ``$NEWSARCHIVE_SITES``, else ``./sites.toml``
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -188,3 +189,35 @@ def select_sites(sites: dict[str, Site], names: list[str], path: str | Path) -> 
         known = ", ".join(sorted(sites)) or "none"
         raise SitesConfigError(path, f"no site named {', '.join(unknown)} (configured: {known})")
     return [sites[n] for n in names]
+
+
+def toml_table(key: str, table: dict[str, object]) -> str:
+    """A ``[sites.KEY]`` table as TOML text: strings, lists of strings (regexes as literals)."""
+
+    def value(name: str, item: object) -> str:
+        if isinstance(item, list):
+            return "[" + ", ".join(value(name, i) for i in item) + "]"
+        text = str(item)
+        if name.endswith("_patterns") and "'" not in text and "\n" not in text:
+            return f"'{text}'"  # literal string: a regex's backslashes stay as written
+        return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+    lines = [f"[sites.{key}]"] + [f"{name} = {value(name, item)}" for name, item in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def append_site(path: str | Path, key: str, table: dict[str, object], comment: str = "") -> Site:
+    """Add a site to a sites file (created when absent); the file is left as it was on error."""
+    path = Path(path)
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    if before:
+        existing = load_sites(path)
+        if key in existing:
+            raise SitesConfigError(path, "already configured: choose another --name", site=key)
+    addition = ("\n" if before else "") + (f"# {comment}\n" if comment else "") + toml_table(key, table)
+    path.write_text(before + addition, encoding="utf-8")
+    try:
+        return load_sites(path)[key]
+    except SitesConfigError:
+        path.write_text(before, encoding="utf-8")
+        raise

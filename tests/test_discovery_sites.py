@@ -80,9 +80,9 @@ def test_wordpress_api_hints_fill_what_the_page_does_not_say(tmp_path):
 
 
 def test_multilingual_site_from_the_english_listing_alone(tmp_path):
-    make = lambda base: DemoSite(
-        base, sitemaps=False, feeds=False, api=False, news_sitemap=True, translations=True
-    )  # noqa: E731
+    def make(base):
+        return DemoSite(base, sitemaps=False, feeds=False, api=False, news_sitemap=True, translations=True)
+
     with DemoServer(make_site=make) as server:
         run = crawl_from_start(tmp_path, server, [f"{server.base_url}/en/news/"])
         truth = server.site.truth()
@@ -137,15 +137,41 @@ def test_traps_end_by_themselves_and_nothing_off_site_is_fetched(tmp_path):
     assert run["errors"] == 0 and run["status"] == "finished"
 
 
-@pytest.mark.parametrize("shape", ["drupal", "hand-made"])
+def start_of(site) -> list[str]:
+    return site.start_urls() if hasattr(site, "start_urls") else [f"{site.base_url}/en/news/"]
+
+
+FIXTURES = {
+    "wordpress": lambda base, offsite: DemoSite(base, counts={"en": 120}),
+    "multilingual": lambda base, offsite: DemoSite(
+        base, sitemaps=False, feeds=False, api=False, news_sitemap=True, translations=True
+    ),
+    "drupal": lambda base, offsite: DrupalSite(base),
+    "hand-made": lambda base, offsite: HandMadeSite(base),
+    "traps": lambda base, offsite: TrapSite(base, offsite),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(FIXTURES))
 def test_add_writes_an_entry_that_finds_everything(tmp_path, shape):
-    make = {"drupal": DrupalSite, "hand-made": HandMadeSite}[shape]
-    with DemoServer(make_site=make) as server:
-        start = server.site.start_urls()[0]
-        result = newsarchive("add", start, "--name", "probe", *FAST, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert "[sites.probe]" in (tmp_path / "sites.toml").read_text(encoding="utf-8")
-        crawled = newsarchive("crawl", "probe", *FAST, cwd=tmp_path)
-        assert crawled.returncode == 0, crawled.stderr[-3000:]
-        truth = server.site.truth()
+    with DemoServer(make_site=lambda base: OffsiteSite(), host="127.0.0.2") as offsite:
+        with DemoServer(make_site=lambda base: FIXTURES[shape](base, offsite.base_url)) as server:
+            [start] = start_of(server.site)
+            result = newsarchive("add", start, "--name", "probe", *FAST, cwd=tmp_path)
+            assert result.returncode == 0, result.stderr[-3000:]
+            assert "article URLs" in result.stdout and "Added [sites.probe]" in result.stdout
+            entry = (tmp_path / "sites.toml").read_text(encoding="utf-8")
+            assert "[sites.probe]" in entry and "article_patterns = [" in entry
+            crawled = newsarchive("crawl", "probe", *FAST, cwd=tmp_path)
+            assert crawled.returncode == 0, crawled.stderr[-3000:]
+            truth = server.site.truth()
+        assert offsite.requests == []
     assert_complete(tmp_path, truth)
+
+
+def test_add_refuses_a_name_already_taken(tmp_path):
+    write_sites(tmp_path, {"taken": {"start_urls": ["https://example.org/news/"]}})
+    before = (tmp_path / "sites.toml").read_text(encoding="utf-8")
+    result = newsarchive("add", "https://example.org/other/", "--name", "taken", cwd=tmp_path)
+    assert result.returncode == 2 and "[sites.taken]: already configured" in result.stderr
+    assert (tmp_path / "sites.toml").read_text(encoding="utf-8") == before

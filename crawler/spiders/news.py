@@ -70,7 +70,8 @@ class NewsSpider(scrapy.Spider):
         self.learned_shapes: set[str] = set()
         self.api_roots: set[str] = set()
         # What `newsarchive add` reports and writes.
-        self.found_sitemaps: list[str] = []
+        self.found_sitemaps: list[str] = []  # announced by robots.txt
+        self.guessed_sitemaps: list[str] = []  # found at a usual location
         self.found_feeds: list[str] = []
         self.found_languages: set[str] = set()
         self.api_total: int | None = None
@@ -136,7 +137,7 @@ class NewsSpider(scrapy.Spider):
                 self.logger.warning("Ignoring invalid sitemap %s: %s", response.url, error)
             return
         if response.meta.get("probe"):
-            self.found_sitemaps.append(response.url)
+            self.guessed_sitemaps.append(response.url)
         depth = response.meta["sitemap_depth"] + 1
         if children and depth > self.max_sitemap_depth:
             self._count("sitemap_too_deep")
