@@ -20,6 +20,8 @@ from storage.urls import canonicalize, host_of
         ("https://example.org/a/?b=2&a=1", "https://example.org/a/?a=1&b=2"),
         ("https://example.org/a/#comments", "https://example.org/a/"),
         ("https://example.org/a/;jsessionid=ABC", "https://example.org/a/"),
+        ("https://example.org/news/?PHPSESSID=abc123&page=2", "https://example.org/news/?page=2"),
+        ("https://example.org/a/?ref=twitter&gclid=x&mc_cid=y", "https://example.org/a/"),
         ("https://example.org/ar/%d8%a7/", "https://example.org/ar/%D8%A7/"),
         ("https://example.org/ar/ا/", "https://example.org/ar/%D8%A7/"),
         ("https://example.org", "https://example.org/"),
