@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 import pytest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
@@ -125,3 +126,130 @@ def test_listing_links_feeds_and_next_page():
         f"{BASE}/en/news/page/2/",
     ]
     assert discovery.next_pages(page) == [f"{BASE}/en/news/page/2/"]
+
+
+def listing(url: str, body: str) -> HtmlResponse:
+    return HtmlResponse(url, body=f"<html><body>{body}</body></html>".encode(), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "expected"),
+    [
+        # the words of "older" links, in the archive's languages
+        ("/news", '<a class="btn" href="/news?pg=2">Load more</a>', "/news?pg=2"),
+        (
+            "/fr/actualites/",
+            '<a href="/fr/actualites/?start=10">Articles plus anciens »</a>',
+            "/fr/actualites/?start=10",
+        ),
+        ("/ar/news/", '<a href="/ar/news/page/2/">التالي</a>', "/ar/news/page/2/"),
+        # a pager of numbers only: the page after the current one (Drupal counts from 0)
+        (
+            "/news",
+            '<a href="?page=1">2</a> <a href="?page=2">3</a> <a href="?page=9">Last</a>',
+            "/news?page=1",
+        ),
+        ("/news?page=1", '<a href="?page=0">1</a> <a href="?page=2">3</a>', "/news?page=2"),
+        ("/en/news/page/2/", '<a href="/en/news/">1</a><a href="/en/news/page/3/">3</a>', "/en/news/page/3/"),
+    ],
+)
+def test_next_page_of_a_listing(url, body, expected):
+    assert discovery.next_pages(listing(BASE + url, body)) == [BASE + expected]
+
+
+def test_a_next_link_that_leaves_the_listing_is_not_its_next_page():
+    body = '<a class="next" href="/events/calendar/?month=2024-07">July »</a><a href="/other/">Next</a>'
+    assert discovery.next_pages(listing(f"{BASE}/news/", body)) == []
+
+
+def test_last_page_has_no_next():
+    assert (
+        discovery.next_pages(
+            listing(f"{BASE}/news?page=3", '<a href="?page=2">3</a><a href="/about/">About</a>')
+        )
+        == []
+    )
+
+
+def test_news_sitemap_gives_publication_dates_and_titles():
+    body = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+        b"<url><loc>https://example.org/ar/2022/06/19/a/</loc>"
+        b'<xhtml:link rel="alternate" hreflang="en" href="https://example.org/en/2022/06/19/a/"/>'
+        b"<news:news><news:publication><news:name>Org</news:name><news:language>ar</news:language></news:publication>"
+        b"<news:publication_date>2022-06-19T10:00:00+01:00</news:publication_date>"
+        b"<news:title>\xd8\xb2\xd9\x8a\xd8\xa7\xd8\xb1\xd8\xa9</news:title></news:news></url></urlset>"
+    )
+    _, [page] = discovery.parse_sitemap(XmlResponse(f"{BASE}/news-sitemap.xml", body=body), max_size=10**6)
+    assert page.url == f"{BASE}/ar/2022/06/19/a/"
+    assert page.hints == {"published": "2022-06-19T10:00:00+01:00", "title": "زيارة"}
+
+
+def test_wordpress_api_root_from_header_or_tag():
+    header = HtmlResponse(
+        f"{BASE}/news/",
+        body=b"<html></html>",
+        headers={"Link": '<https://example.org/wp-json/>; rel="https://api.w.org/"'},
+    )
+    tag = HtmlResponse(
+        f"{BASE}/news/", body=b'<html><head><link rel="https://api.w.org/" href="/wp-json/"></head></html>'
+    )
+    none = HtmlResponse(
+        f"{BASE}/news/",
+        body=b"<html></html>",
+        headers={"Link": '<https://example.org/?p=1>; rel="shortlink"'},
+    )
+    assert discovery.wp_api_root(header) == discovery.wp_api_root(tag) == f"{BASE}/wp-json/"
+    assert discovery.wp_api_root(none) is None
+    assert discovery.wp_posts_url(f"{BASE}/wp-json/", 2, "2024-06-01T00:00:00+00:00") == (
+        f"{BASE}/wp-json/wp/v2/posts?per_page=100&page=2&_embed=author%2Cwp%3Aterm&orderby=modified"
+        "&modified_after=2024-06-01T00%3A00%3A00%2B00%3A00"
+    )
+
+
+def test_wordpress_posts_carry_their_fields_as_hints():
+    posts = [
+        {
+            "id": 7,
+            "link": "https://example.org/2022/06/19/visit/",
+            "date_gmt": "2022-06-19T09:00:00",
+            "modified_gmt": "2022-06-20T08:00:00",
+            "title": {"rendered": "ALECSO &#8217;s visit"},
+            "_embedded": {"author": [{"name": "ICESCO Media"}]},
+        },
+        {"id": 8},  # no link: skipped
+    ]
+    response = TextResponse(
+        f"{BASE}/wp-json/wp/v2/posts", body=json.dumps(posts).encode(), headers={"X-WP-TotalPages": "3"}
+    )
+    [link], pages = discovery.parse_wp_posts(response)
+    assert pages == 3
+    assert link.hints == {
+        "published": "2022-06-19T09:00:00+00:00",
+        "modified": "2022-06-20T08:00:00+00:00",
+        "title": "ALECSO ’s visit",
+        "authors": "ICESCO Media",
+    }
+    with pytest.raises(discovery.InvalidFeed):
+        discovery.parse_wp_posts(
+            TextResponse(f"{BASE}/wp-json/wp/v2/posts", body=b'{"code": "rest_no_route"}')
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "shape"),
+    [
+        ("https://x.org/en/2022/06/19/alecso-visits-rabat/", "/en/<n>/<n>/<n>/<slug>/"),
+        ("https://x.org/node/123", "/node/<n>"),
+        ("https://x.org/news/water", "/news/<slug>"),  # a one-word slug is still a slug
+        ("https://x.org/ar/2022/%D8%A7%D9%84/", "/ar/<n>/<slug>/"),
+    ],
+)
+def test_url_shape(url, shape):
+    assert discovery.url_shape(url) == shape
+
+
+def test_article_patterns_keep_constant_sections_literally():
+    urls = [f"https://x.org/media-center/press-releases/{n}" for n in (12, 13, 14)] + ["https://x.org/node/9"]
+    assert discovery.article_patterns(urls) == [r"^/media-center/press-releases/\d+$", r"^/node/\d+$"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from urllib.parse import unquote, urlsplit
 
@@ -62,6 +63,9 @@ def test_wordpress_site_through_its_api(tmp_path):
     }
     assert all("per_page=100" in r for r in api_requests)
     assert not any(r.startswith("/wp-admin/") for r in server.requests)
+    # Category and month archives are listings, not articles: never fetched.
+    assert "/en/category/news/" not in server.requests
+    assert not [r for r in server.requests if re.fullmatch(r"/en/\d{4}/\d{2}/", r)]
     # Every article page fetched once, whichever routes found it.
     article_paths = {unquote(urlsplit(t["url"]).path) for t in truth}
     fetched = [

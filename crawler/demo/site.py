@@ -363,13 +363,17 @@ class DemoSite:
 
     def _sidebar_and_footer(self, language: str) -> str:
         chrome = CHROME[language]
-        recent = "".join(
-            f'<li><a href="{a.path}">{escape(a.title)}</a></li>'
-            for a in [a for a in self.articles if a.language == language][:5]
+        mine = [a for a in self.articles if a.language == language]
+        recent = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in mine[:5])
+        # WordPress's archives widget: month archives, which are listings, not articles.
+        months = dict.fromkeys(f"/{language}/{a.published:%Y/%m}/" for a in mine)
+        archives = "".join(
+            f'<li><a href="{m}">{m.strip("/").split("/", 1)[1]}</a></li>' for m in list(months)[:6]
         )
         return (
             '<aside id="secondary" class="widget-area">'
             f'<section class="widget widget_recent_entries"><h2 class="widget-title">{chrome["recent"]}</h2><ul>{recent}</ul></section>'
+            f'<section class="widget widget_archive"><ul>{archives}</ul></section>'
             f'<section class="widget widget_newsletter"><h2 class="widget-title">{chrome["newsletter"]}</h2>'
             '<form><input type="email" name="email"><button>OK</button></form></section></aside></div>'
             '<footer id="colophon" class="site-footer"><div class="site-info">'
