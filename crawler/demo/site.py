@@ -208,11 +208,15 @@ class DemoSite:
             for a in self.articles
         ]
 
+    def start_urls(self) -> list[str]:
+        """The news listing of each language, English first."""
+        return [f"{self.base_url}/{language}/news/" for language in self.languages]
+
     def config(self) -> dict[str, object]:
         """The site's entry as sites.toml would hold it (the shipped ``demo`` entry at port 8765)."""
         return {
             "name": "Sample newsroom (MOEC)",
-            "start_urls": [f"{self.base_url}/{language}/news/" for language in self.languages],
+            "start_urls": self.start_urls(),
             "languages": self.languages,
             "article_patterns": [r"^/(en|ar|fr)/\d{4}/\d{2}/\d{2}/[^/]+/$"],
         }
