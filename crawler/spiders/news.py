@@ -145,10 +145,7 @@ class NewsSpider(scrapy.Spider):
             children = []
         for child in children:
             yield self._sitemap_request(child.url, depth)
-        for link in pages:
-            fresh, request = self._offer(link, "sitemap")
-            if request:
-                yield request
+        yield from self._article_requests(pages, "sitemap")
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         self._count_request("feed")
@@ -158,10 +155,7 @@ class NewsSpider(scrapy.Spider):
             self._count("invalid_feed")
             self.logger.warning("Ignoring invalid feed %s: %s", response.url, error)
             return
-        for link in links:
-            fresh, request = self._offer(link, "feed")
-            if request:
-                yield request
+        yield from self._article_requests(links, "feed")
 
     def parse_wp_posts(self, response: Response, api_root: str, page: int) -> Iterable[scrapy.Request]:
         self._count_request("api")
@@ -176,10 +170,7 @@ class NewsSpider(scrapy.Spider):
             if self.mode != "probe":
                 for following in range(2, min(pages, self.max_api_pages) + 1):
                     yield self._api_request(api_root, following)
-        for link in links:
-            fresh, request = self._offer(link, "api")
-            if request:
-                yield request
+        yield from self._article_requests(links, "api")
 
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
         page = response.meta["listing_page"]
@@ -214,10 +205,8 @@ class NewsSpider(scrapy.Spider):
             self._count("not_html")
             self.logger.debug("Not an HTML page: %s", response.url)
             return
-        for url in discovery.alternate_languages(response):
-            fresh, request = self._offer(discovery.Link(url), "hreflang")
-            if request:
-                yield request
+        translations = [discovery.Link(url) for url in discovery.alternate_languages(response)]
+        yield from self._article_requests(translations, "hreflang")
         yield FetchedPage(
             site=self.site.key,
             url=response.url,
@@ -265,6 +254,12 @@ class NewsSpider(scrapy.Spider):
                     yield self._request(url, self.parse_listing, "listing", meta={"listing_page": 1})
 
     # -- the scheduling of article URLs ------------------------------------------------
+
+    def _article_requests(self, links: Iterable[discovery.Link], route: str) -> Iterable[scrapy.Request]:
+        for link in links:
+            _, request = self._offer(link, route)
+            if request:
+                yield request
 
     def _offer(self, link: discovery.Link, route: str) -> tuple[bool, scrapy.Request | None]:
         """Consider an article URL found by ``route``: (first seen in this run, request or None).
