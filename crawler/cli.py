@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,15 @@ import click
 
 from crawler.sites import SitesConfigError, append_site, load_sites, parse_site, select_sites, sites_file
 from storage.loader import Archive
+from storage.lock import ArchiveLock, LockHeld
 from storage.schema import SchemaError
 
 # Exit codes, for cron (documented in the README).
 EXIT_OK = 0
 EXIT_ERRORS = 1  # the run finished, but some pages or sites failed
 EXIT_CONFIG = 2  # bad sites.toml, bad option, or an unusable database: nothing was fetched
+EXIT_LOCKED = 3  # another run holds the archive: nothing was done
+EXIT_INTERRUPTED = 4  # stopped by a signal (SIGTERM, SIGINT) or a time limit: run it again
 
 db_option = click.option(
     "--db",
@@ -31,6 +35,12 @@ sites_option = click.option(
     "sites_path",
     default=None,
     help="Sites file [default: $NEWSARCHIVE_SITES, else ./sites.toml].",
+)
+quiet_option = click.option(
+    "--quiet", is_flag=True, help="Log warnings only, and print the summary only when something failed."
+)
+log_file_option = click.option(
+    "--log-file", type=click.Path(dir_okay=False), help="Append the log to this file instead of stderr."
 )
 set_option = click.option(
     "-s",
@@ -59,40 +69,55 @@ def cli() -> None:
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every configured site.")
 @db_option
 @sites_option
+@quiet_option
+@log_file_option
 @set_option
-def crawl(
-    site_names: tuple[str, ...], all_sites: bool, db: str, sites_path: str | None, overrides: tuple[str, ...]
-) -> None:
-    """Fetch what is new on the given sites (incremental; for cron).
+def crawl(site_names: tuple[str, ...], all_sites: bool, **options: Any) -> None:
+    """Fetch what is new or changed on the given sites (incremental; for cron).
 
-    Articles already in the archive are not fetched again, and a listing page that brings
-    nothing new ends the pagination.
+    Articles already archived are not fetched again unless a sitemap, feed or the WordPress
+    API says they changed (then with a conditional request); one that the site now answers
+    with 404/410 is marked gone. A listing page that brings nothing new ends the pagination.
 
     \b
-    Example: newsarchive crawl icesco alecso --db archive.db
+    Example: newsarchive crawl --all --quiet --log-file crawl.log
     """
     if not site_names and not all_sites:
         raise click.UsageError("name at least one SITE, or --all")
-    _run("crawl", list(site_names), all_sites, db, sites_path, overrides)
+    _run("crawl", list(site_names), all_sites, **options)
 
 
 @cli.command()
 @click.argument("site_names", metavar="SITE...", nargs=-1, required=True)
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after this day."
+)
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or before this day."
+)
 @db_option
 @sites_option
+@quiet_option
+@log_file_option
 @set_option
 def backfill(
-    site_names: tuple[str, ...], db: str, sites_path: str | None, overrides: tuple[str, ...]
+    site_names: tuple[str, ...], since: datetime | None, until: datetime | None, **options: Any
 ) -> None:
     """Fetch a site's whole archive, following every listing page to the end.
 
-    Articles already stored are skipped, so an interrupted backfill goes on where it
-    stopped when run again.
+    Articles already stored are skipped, so a backfill that was interrupted (even killed)
+    goes on where it stopped when run again. With --since/--until, articles whose sitemap,
+    feed or API dates fall outside the window are not fetched, and articles outside it are
+    not stored.
 
     \b
-    Example: newsarchive backfill icesco
+    Example: newsarchive backfill icesco --since 2020-01-01
     """
-    _run("backfill", list(site_names), False, db, sites_path, overrides)
+    window = {
+        "NEWSARCHIVE_SINCE": since.date().isoformat() if since else None,
+        "NEWSARCHIVE_UNTIL": until.date().isoformat() if until else None,
+    }
+    _run("backfill", list(site_names), False, window=window, **options)
 
 
 @cli.command()
@@ -237,7 +262,15 @@ def demo(db: str, port: int, truth: str | None) -> None:
 
 
 def _run(
-    mode: str, names: list[str], all_sites: bool, db: str, sites_path: str | None, overrides: tuple[str, ...]
+    mode: str,
+    names: list[str],
+    all_sites: bool,
+    db: str,
+    sites_path: str | None,
+    quiet: bool,
+    log_file: str | None,
+    overrides: tuple[str, ...],
+    window: dict[str, str | None] | None = None,
 ) -> None:
     from crawler.runner import crawl_settings, run
 
@@ -247,31 +280,48 @@ def _run(
         sites = list(configured.values()) if all_sites else select_sites(configured, names, path)
     except SitesConfigError as error:
         _config_error(error)
-    _open_archive(db).close()
-    crawlers = run(sites, mode, crawl_settings(db, str(path), _parse_overrides(overrides)))
-    failed = False
+    settings = {**(window or {}), **_parse_overrides(overrides)}
+    if quiet:
+        settings.setdefault("LOG_LEVEL", "WARNING")
+    if log_file:
+        settings.update(LOG_FILE=log_file, LOG_FILE_APPEND=True)
+    if mode == "backfill" and sys.stdout.isatty() and not quiet:
+        settings.setdefault("NEWSARCHIVE_PROGRESS", True)
+        settings.setdefault("LOG_LEVEL", "WARNING")  # the progress line says the rest
+    try:
+        with ArchiveLock(db):
+            _open_archive(db).close()
+            crawlers = run(sites, mode, crawl_settings(db, str(path), settings))
+    except LockHeld as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    code = EXIT_OK
     for key, crawler in crawlers.items():
-        site_stats = crawler.stats.get_stats()
-        click.echo(_summary(key, site_stats))
-        failed |= site_stats.get("archive/errors", 0) > 0 or site_stats.get("finish_reason") != "finished"
-    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+        stats = crawler.stats.get_stats()
+        reason = stats.get("finish_reason")
+        if reason != "finished":
+            code = max(code, EXIT_INTERRUPTED if reason in INTERRUPTED else EXIT_ERRORS)
+        elif stats.get("archive/errors", 0):
+            code = max(code, EXIT_ERRORS)
+        if not quiet or code != EXIT_OK:
+            click.echo(_summary(key, stats))
+    sys.exit(code)
+
+
+# Scrapy's finish reasons for a run that was stopped before the end.
+INTERRUPTED = {"shutdown", "closespider_timeout", "memusage_exceeded"}
 
 
 def _summary(key: str, stats: dict[str, Any]) -> str:
-    counts = ", ".join(
-        f"{stats.get(f'archive/{name}', 0)} {label}"
-        for name, label in (
-            ("new", "new"),
-            ("updated", "updated"),
-            ("unchanged", "unchanged"),
-            ("alias", "aliases"),
-            ("not_article", "not articles"),
-            ("skipped_known", "known skipped"),
-            ("errors", "errors"),
-        )
-    )
+    """One line for a run: what it stored, what it cost."""
+    started, finished = stats.get("start_time"), stats.get("finish_time")
+    seconds = (finished - started).total_seconds() if started and finished else 0.0
+    unchanged = stats.get("archive/unchanged", 0) + stats.get("archive/skipped_known", 0)
     return (
-        f"{key}: {counts}; {stats.get('downloader/request_count', 0)} requests ({stats.get('finish_reason')})"
+        f"{key}: {stats.get('archive/new', 0)} new, {stats.get('archive/updated', 0)} updated, "
+        f"{unchanged} unchanged, {stats.get('archive/alias', 0)} duplicates, "
+        f"{stats.get('archive/gone', 0)} gone, {stats.get('archive/errors', 0)} errors; "
+        f"{stats.get('downloader/request_count', 0)} requests in {seconds:.1f} s ({stats.get('finish_reason')})"
     )
 
 

@@ -105,3 +105,12 @@ def first_date(candidates: list[str | None], now: datetime | None = None) -> str
         if (value := parse_date(raw, now)) is not None:
             return value
     return None
+
+
+def in_window(value: str | None, since: str | None, until: str | None) -> bool:
+    """Whether a date falls within [since, until] (ISO days, inclusive). An unknown date is in:
+    only a known date can rule an article out."""
+    day = (parse_date(value) or "")[:10]
+    if not day:
+        return True
+    return (not since or day >= since) and (not until or day <= until)

@@ -217,11 +217,22 @@ def wp_api_root(response: Response) -> str | None:
     return None
 
 
-def wp_posts_url(api_root: str, page: int = 1, modified_after: str | None = None) -> str:
-    """One page of the posts endpoint, with the authors and terms embedded."""
+def wp_posts_url(
+    api_root: str,
+    page: int = 1,
+    modified_after: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> str:
+    """One page of the posts endpoint, with the authors and terms embedded: posts modified
+    after a moment, or published within days (``since``/``until``, inclusive)."""
     query = {"per_page": WP_PER_PAGE, "page": page, "_embed": "author,wp:term", "orderby": "modified"}
     if modified_after:
         query["modified_after"] = modified_after
+    if since:
+        query["after"] = f"{since}T00:00:00"
+    if until:
+        query["before"] = f"{until}T23:59:59"
     # Sites without pretty permalinks answer under ?rest_route= instead of /wp-json/.
     if "rest_route=" in api_root:
         return f"{api_root.rstrip('/')}/wp/v2/posts&{urlencode(query)}"

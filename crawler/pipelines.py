@@ -9,6 +9,7 @@ from typing import Any
 import scrapy
 from scrapy import signals
 
+from crawler.dates import in_window
 from crawler.extract import extract
 from crawler.items import FetchedPage
 from storage.loader import Archive, Outcome
@@ -29,6 +30,7 @@ class ArchivePipeline:
         self.stats = crawler.stats
         self.db_path = crawler.settings["NEWSARCHIVE_DB"]
         self.batch_size = crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE")
+        self.window = (crawler.settings.get("NEWSARCHIVE_SINCE"), crawler.settings.get("NEWSARCHIVE_UNTIL"))
         self.batch: list[tuple[Article, Capture]] = []
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
@@ -45,11 +47,24 @@ class ArchivePipeline:
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
+        if item.status == 304:  # asked "changed since?": no
+            self.archive.touch(item.url, item.fetched_at)
+            self.stats.inc_value(f"archive/{Outcome.UNCHANGED}")
+            return item
+        if item.status in (404, 410):  # an archived article the site no longer has
+            self.archive.mark_gone(item.url, item.fetched_at)
+            self.stats.inc_value("archive/gone")
+            logger.info("Gone (%d): %s", item.status, item.url)
+            return item
         article = extract(item.text, item.url, item.site, item.hints)
         if article is None:
             # An outcome, not an error: tag pages, stubs and indexes match article patterns too.
             self.stats.inc_value("archive/not_article")
             logger.debug("Not an article: %s", item.url)
+            return item
+        if not in_window(article.published, *self.window):
+            self.stats.inc_value("archive/outside_window")
+            logger.debug("Outside the window (%s): %s", article.published, item.url)
             return item
         capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at)
         self.batch.append((article, capture))
@@ -77,6 +92,7 @@ class ArchivePipeline:
             "unchanged": stats.get_value(f"archive/{Outcome.UNCHANGED}", 0),
             "aliases": stats.get_value(f"archive/{Outcome.ALIAS}", 0),
             "not_articles": stats.get_value("archive/not_article", 0),
+            "gone": stats.get_value("archive/gone", 0),
             "errors": stats.get_value("archive/errors", 0),
             "routes": json.dumps(route_stats(stats.get_stats())),
         }

@@ -25,6 +25,12 @@ NEWSARCHIVE_BATCH_SIZE = 50
 NEWSARCHIVE_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+EXTENSIONS = {"crawler.progress.Progress": 500}
+# A progress line on the terminal for interactive backfills (the CLI turns it on for a TTY).
+NEWSARCHIVE_PROGRESS = False
+# Backfill date window (ISO dates, inclusive); None: unbounded.
+NEWSARCHIVE_SINCE = None
+NEWSARCHIVE_UNTIL = None
 
 # -- politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True

@@ -42,6 +42,16 @@ class Stored:
     article_id: int
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the archive knows of an article URL: when it was last seen, and its validators."""
+
+    last_seen: str
+    gone_at: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 def utcnow() -> str:
     """The current time as ISO 8601 UTC, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -65,10 +75,24 @@ class Archive:
 
     # -- what is known ---------------------------------------------------------------
 
-    def known_urls(self, site: str) -> set[str]:
-        """Every canonical URL that already leads to an article of ``site``."""
-        rows = self.db.execute("select url from article_urls where site = ?", [site])
-        return {url for (url,) in rows}
+    def known_urls(self, site: str) -> dict[str, Known]:
+        """Every canonical URL that already leads to an article of ``site``, with what the
+        last capture of that article said (for conditional requests)."""
+        rows = self.db.execute(
+            """
+            select u.url, a.last_seen, a.gone_at, p.headers
+            from article_urls u
+            join articles a on a.id = u.article_id
+            left join pages p on p.id = (select max(id) from pages where article_id = u.article_id)
+            where u.site = ?
+            """,
+            [site],
+        )
+        known = {}
+        for url, last_seen, gone_at, headers in rows:
+            headers = {k.lower(): v for k, v in json.loads(headers or "{}").items()}
+            known[url] = Known(last_seen, gone_at, headers.get("etag"), headers.get("last-modified"))
+        return known
 
     def article_count(self, site: str) -> int:
         return self.db.execute("select count(*) from articles where site = ?", [site]).fetchone()[0]
@@ -157,6 +181,25 @@ class Archive:
         self._capture(capture, article.site, crawl_id, stored.article_id)
         return stored
 
+    def touch(self, url: str, seen: str) -> int | None:
+        """The page at ``url`` is unchanged (a 304): record that it was seen. Returns the article id."""
+        row = self._article_by_url(canonicalize(url), canonicalize(url))
+        if row is None:
+            return None
+        with self.db.atomic():
+            self.db["articles"].update(row["id"], {"last_seen": seen, "gone_at": None})
+        return row["id"]
+
+    def mark_gone(self, url: str, seen: str) -> int | None:
+        """The site answers 404/410 for ``url``: the article is gone from it (and kept here)."""
+        row = self._article_by_url(canonicalize(url), canonicalize(url))
+        if row is None:
+            return None
+        if row["gone_at"] is None:
+            with self.db.atomic():
+                self.db["articles"].update(row["id"], {"gone_at": seen})
+        return row["id"]
+
     def _article_by_url(self, *urls: str) -> dict | None:
         rows = self.db.execute(
             "select article_id from article_urls where url in (?, ?) limit 1", urls
@@ -189,7 +232,7 @@ class Archive:
 
     def _revisit(self, row: dict, article: Article, digest: str, seen: str) -> Stored:
         if row["content_hash"] == digest:
-            self.db["articles"].update(row["id"], {"last_seen": seen})
+            self.db["articles"].update(row["id"], {"last_seen": seen, "gone_at": None})
             return Stored(Outcome.UNCHANGED, row["id"])
         self.db["article_versions"].insert(
             {
@@ -209,6 +252,7 @@ class Archive:
                 "content_hash": digest,
                 "last_seen": seen,
                 "version": row["version"] + 1,
+                "gone_at": None,
             },
         )
         return Stored(Outcome.UPDATED, row["id"])

@@ -8,7 +8,7 @@ import sqlite_utils
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
 BUSY_TIMEOUT_MS = 30_000
@@ -69,6 +69,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 "first_seen": str,
                 "last_seen": str,
                 "version": int,
+                "gone_at": str,  # when the site first answered 404/410 for it; the row stays
             },
             pk="id",
             not_null={"site", "url", "text", "content_hash", "first_seen", "last_seen", "version"},
@@ -117,6 +118,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 "unchanged": int,
                 "aliases": int,
                 "not_articles": int,
+                "gone": int,
                 "errors": int,
                 "scrapy_version": str,
                 "routes": str,  # JSON: per discovery route, requests made and URLs found
@@ -142,6 +144,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
             foreign_keys=[("crawl_id", "crawls", "id"), ("article_id", "articles", "id")],
         )
         db["pages"].create_index(["url"])
+        db["pages"].create_index(["article_id"])
 
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -151,8 +154,14 @@ def _add_crawl_routes(db: sqlite_utils.Database) -> None:
     db["crawls"].add_column("routes", str)
 
 
+def _track_gone_articles(db: sqlite_utils.Database) -> None:
+    db["articles"].add_column("gone_at", str)
+    db["crawls"].add_column("gone", int)
+    db["pages"].create_index(["article_id"], if_not_exists=True)
+
+
 # version -> the change that brings an archive from version - 1 to it
-MIGRATIONS = {2: _add_crawl_routes}
+MIGRATIONS = {2: _add_crawl_routes, 3: _track_gone_articles}
 
 
 def migrate(db: sqlite_utils.Database, version: int) -> None:

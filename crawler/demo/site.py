@@ -49,6 +49,7 @@ class SampleArticle:
     date_only: bool  # the page gives only a date (no time), as some themes do
     paragraphs: tuple[str, ...]
     tags: tuple[str, ...] = field(default=())
+    modified: datetime | None = None  # set when the article was edited after publication
 
     @property
     def text(self) -> str:
@@ -69,11 +70,17 @@ def slugify(title: str) -> str:
 
 
 def sample_articles(counts: dict[str, int] | None = None, seed: int = 2022) -> list[SampleArticle]:
-    """The sample newsroom's articles (``counts`` per language), newest first in each language."""
+    """The sample newsroom's articles (``counts`` per language), newest first in each language.
+
+    Every body is distinct (the loader would rightly take two equal ones for one article), and
+    dates go back from 2024-05-30 at most about 15 years, however many articles there are.
+    """
     rng = random.Random(seed)
     articles: list[SampleArticle] = []
+    texts: set[tuple[str, ...]] = set()
     for language, count in (counts or LANGUAGES).items():
         when = datetime(2024, 5, 30, 11, 0, tzinfo=TZ)
+        longest_step = max(1, min(17, 5500 // max(count, 1)))  # days between two articles
         seen_slugs: set[str] = set()
         for index in range(count):
             slots = {
@@ -83,33 +90,41 @@ def sample_articles(counts: dict[str, int] | None = None, seed: int = 2022) -> l
                 "city": rng.choice(CITIES[language]),
             }
             title = rng.choice(TITLES[language]).format(**slots)
-            sentences = rng.sample(SENTENCES[language], k=len(SENTENCES[language]))
-            paragraphs = []
-            wanted = rng.randint(3, 6)
-            while sentences and len(paragraphs) < wanted:
-                size = rng.randint(1, 2)
-                take, sentences = sentences[:size], sentences[size:]
-                paragraphs.append(" ".join(s.format(n=rng.randint(12, 900), **slots) for s in take))
+            paragraphs = _paragraphs(rng, language, slots)
+            while paragraphs in texts:
+                paragraphs = _paragraphs(rng, language, slots)
+            texts.add(paragraphs)
             slug = slugify(title)
             while slug in seen_slugs:
                 slug += "-2"
             seen_slugs.add(slug)
-            path = f"/{language}/{when:%Y/%m/%d}/{slug}/"
             articles.append(
                 SampleArticle(
                     language=language,
-                    path=path,
+                    path=f"/{language}/{when:%Y/%m/%d}/{slug}/",
                     title=title,
                     published=when,
                     date_only=index % 5 == 4,
-                    paragraphs=tuple(paragraphs),
+                    paragraphs=paragraphs,
                     tags=(slots["country"],),
                 )
             )
-            when -= timedelta(days=rng.randint(3, 17), minutes=rng.randint(0, 600))
-    texts = [a.text for a in articles]
-    assert len(set(texts)) == len(texts), "sample bodies must be distinct"
+            when -= timedelta(
+                days=rng.randint(min(3, longest_step), longest_step), minutes=rng.randint(0, 600)
+            )
     return articles
+
+
+def _paragraphs(rng: random.Random, language: str, slots: dict[str, str]) -> tuple[str, ...]:
+    """Three to six paragraphs of one or two sentences, drawn without repeating a sentence."""
+    sentences = rng.sample(SENTENCES[language], k=len(SENTENCES[language]))
+    paragraphs = []
+    wanted = rng.randint(3, 6)
+    while sentences and len(paragraphs) < wanted:
+        size = rng.randint(1, 2)
+        take, sentences = sentences[:size], sentences[size:]
+        paragraphs.append(" ".join(s.format(n=rng.randint(12, 900), **slots) for s in take))
+    return tuple(paragraphs)
 
 
 class DemoSite:
@@ -161,10 +176,10 @@ class DemoSite:
             return int(value) if value.isdigit() else default
 
         per_page, page = min(number("per_page", 10), 100), number("page", 1)
-        posts = sorted(self.articles, key=lambda a: a.published, reverse=True)
+        posts = sorted(self.articles, key=lambda a: a.modified or a.published, reverse=True)
         if after := query.get("modified_after", [""])[0]:
             since = datetime.fromisoformat(after)
-            posts = [a for a in posts if a.published > since]
+            posts = [a for a in posts if (a.modified or a.published) > since]
         pages = max(1, -(-len(posts) // per_page))
         if page > pages:
             error = {
@@ -179,14 +194,19 @@ class DemoSite:
         return Reply(body, "application/json; charset=UTF-8", headers=headers)
 
     def _api_post(self, article: SampleArticle) -> dict:
-        utc = article.published.astimezone(UTC)
-        local, gmt = article.published.strftime("%Y-%m-%dT%H:%M:%S"), utc.strftime("%Y-%m-%dT%H:%M:%S")
+        def local(moment: datetime) -> str:
+            return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+        def gmt(moment: datetime) -> str:
+            return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+        modified = article.modified or article.published
         return {
             "id": self.articles.index(article) + 1,
-            "date": local,
-            "date_gmt": gmt,
-            "modified": local,
-            "modified_gmt": gmt,
+            "date": local(article.published),
+            "date_gmt": gmt(article.published),
+            "modified": local(modified),
+            "modified_gmt": gmt(modified),
             "link": self.base_url + article.path,
             "title": {"rendered": escape(article.title)},
             "_embedded": {
@@ -269,7 +289,10 @@ class DemoSite:
 
     def _render_sitemaps(self) -> None:
         xml = "application/xml; charset=UTF-8"
-        children = ["/wp-sitemap-posts-post-1.xml", "/wp-sitemap-taxonomies-category-1.xml"]
+        # WordPress puts 2,000 URLs in each sitemap of the index.
+        posts = [self.articles[i : i + 2000] for i in range(0, len(self.articles), 2000)] or [[]]
+        post_maps = [f"/wp-sitemap-posts-post-{n}.xml" for n in range(1, len(posts) + 1)]
+        children = [*post_maps, "/wp-sitemap-taxonomies-category-1.xml"]
         self.pages["/wp-sitemap.xml"] = (
             xml,
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -278,8 +301,9 @@ class DemoSite:
             + "</sitemapindex>",
         )
         # WordPress core sitemaps carry no lastmod.
-        self.pages[children[0]] = (xml, self._urlset(a.path for a in self.articles))
-        self.pages[children[1]] = (xml, self._urlset(f"/{lang}/category/news/" for lang in self.languages))
+        for path, chunk in zip(post_maps, posts, strict=True):
+            self.pages[path] = (xml, self._urlset(a.path for a in chunk))
+        self.pages[children[-1]] = (xml, self._urlset(f"/{lang}/category/news/" for lang in self.languages))
 
     def _news_sitemap(self) -> str:
         """A Google News sitemap: publication date and title of every article."""
@@ -399,6 +423,8 @@ class DemoSite:
         )
         if not article.date_only:
             meta += f'<meta property="article:published_time" content="{when}">'
+        if article.modified:
+            meta += f'<meta property="article:modified_time" content="{article.modified.isoformat()}">'
         alternates = "".join(
             f'<link rel="alternate" hreflang="{t.language}" href="{self.base_url}{t.path}">'
             for t in translations

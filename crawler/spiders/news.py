@@ -16,21 +16,24 @@ endless pagination, calendars and other traps as well.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery
+from crawler.dates import in_window, parse_date
 from crawler.items import FetchedPage
 from crawler.sites import Site, load_sites, looks_like_article, select_sites
-from storage.loader import Archive
+from storage.loader import Archive, Known
 from storage.urls import canonicalize, host_of
 
 MODES = ("crawl", "backfill", "probe")
@@ -39,6 +42,16 @@ ROUTES = ("listing", "sitemap", "feed", "api", "hreflang")
 ARTICLE_ROUTES = {"feed", "api", "hreflang"}
 # Where a site keeps its sitemap when robots.txt does not say.
 SITEMAP_LOCATIONS = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml")
+# Child sitemaps of an index that list no articles: categories, tags, authors, static pages.
+NOT_ARTICLE_SITEMAP = re.compile(
+    r"taxonom|categor|post_tag|[-_/]tags?[-_.]|users?[-_.]|authors?[-_.]|attachment|posts-page-|page-sitemap",
+    re.IGNORECASE,
+)
+# A refetch asks "changed since?"; these answers are outcomes, not errors.
+REFETCH_STATUSES = [304, 404, 410]
+# A URL missing from the sitemaps is checked for deletion only when the sitemaps list at
+# least this share of the archived URLs (news sitemaps, for one, list just the last days).
+SITEMAP_COVERAGE = 0.9
 # With one request at a time per site, priorities order the crawl: the start pages first (they
 # announce feeds and the API), then robots.txt, the API, sitemaps and feeds, so that by the time
 # listings are paginated, the articles they link to are known and the listing can stop early.
@@ -52,7 +65,7 @@ class NewsSpider(scrapy.Spider):
     def __init__(
         self,
         site: Site,
-        known_urls: set[str],
+        known_urls: dict[str, Known],
         mode: str = "crawl",
         modified_after: str | None = None,
         **kwargs: Any,
@@ -66,9 +79,15 @@ class NewsSpider(scrapy.Spider):
         self.modified_after = modified_after if mode == "crawl" else None
         self.allowed_domains = list(site.allowed_domains)
         self.offered: dict[str, dict[str, str]] = {}  # canonical URL -> hints, shared with its request
+        self.fetching: set[str] = set()  # canonical URLs requested in this run
+        self.window: tuple[str | None, str | None] = (None, None)  # backfill --since, --until
         self.route_urls: dict[str, set[str]] = defaultdict(set)
         self.learned_shapes: set[str] = set()
         self.api_roots: set[str] = set()
+        self.robots_seen: set[str] = set()
+        self.pending_sitemaps = 0
+        self.sitemaps_complete = True
+        self.sitemap_urls: set[str] = set()  # canonical URLs listed by (non-news) sitemaps
         # What `newsarchive add` reports and writes.
         self.found_sitemaps: list[str] = []  # announced by robots.txt
         self.guessed_sitemaps: list[str] = []  # found at a usual location
@@ -82,7 +101,7 @@ class NewsSpider(scrapy.Spider):
         if isinstance(site, str):  # `scrapy crawl news -a site=NAME`
             path = settings["NEWSARCHIVE_SITES"]
             site = select_sites(load_sites(path), [site], path)[0]
-        known: set[str] = set()
+        known: dict[str, Known] = {}
         modified_after = None
         if mode != "probe":
             with Archive(settings["NEWSARCHIVE_DB"]) as archive:
@@ -97,6 +116,9 @@ class NewsSpider(scrapy.Spider):
         spider.max_sitemap_depth = settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH")
         spider.sitemap_maxsize = settings.getint("NEWSARCHIVE_SITEMAP_MAXSIZE")
         spider.max_api_pages = settings.getint("NEWSARCHIVE_MAX_API_PAGES")
+        spider.own_robots = not settings.getbool("ROBOTSTXT_OBEY")
+        spider.window = (settings.get("NEWSARCHIVE_SINCE"), settings.get("NEWSARCHIVE_UNTIL"))
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
     # -- entry points ----------------------------------------------------------------
@@ -104,8 +126,9 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.site.start_urls:
             yield self._request(url, self.parse_listing, "start", meta={"listing_page": 1})
-        for host in dict.fromkeys(_origin(u) for u in self.site.start_urls):
-            yield self._request(f"{host}/robots.txt", self.parse_robots, "robots", errback=self.no_robots)
+        if self.own_robots:  # else Scrapy's robots.txt middleware reads it (robots_parsed)
+            for host in dict.fromkeys(_origin(u) for u in self.site.start_urls):
+                yield self._request(f"{host}/robots.txt", self.parse_robots, "robots", errback=self.no_robots)
         for url in self.site.sitemaps:
             yield self._sitemap_request(url, depth=1)
         for url in self.site.feeds:
@@ -113,10 +136,24 @@ class NewsSpider(scrapy.Spider):
 
     # -- callbacks -------------------------------------------------------------------
 
+    def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """Scrapy fetched a host's robots.txt to obey it: take its sitemaps from the same copy."""
+        origin = _origin(request.url)
+        if origin in self.robots_seen or not self._in_scope(request.url):
+            return
+        protego = getattr(robotparser, "rp", None)  # ROBOTSTXT_PARSER's parsed file
+        sitemaps = [urljoin(origin + "/", url) for url in getattr(protego, "sitemaps", ())]
+        for sitemap_request in self._sitemaps_from_robots(origin, sitemaps):
+            self.crawler.engine.crawl(sitemap_request)
+
     def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
-        sitemaps = discovery.sitemaps_in_robots(response)
+        """robots.txt read by the spider itself, when it is told not to obey it."""
+        yield from self._sitemaps_from_robots(_origin(response.url), discovery.sitemaps_in_robots(response))
+
+    def _sitemaps_from_robots(self, origin: str, sitemaps: list[str]) -> Iterable[scrapy.Request]:
+        self.robots_seen.add(origin)
         if not sitemaps and not self.site.sitemaps:
-            yield from self._probe_sitemaps(response.url)
+            yield from self._probe_sitemaps(origin)
         for url in sitemaps:
             self.found_sitemaps.append(url)
             yield self._sitemap_request(url, depth=1)
@@ -125,16 +162,19 @@ class NewsSpider(scrapy.Spider):
         """No robots.txt is no error: the site simply announces no sitemap there."""
         self.logger.debug("No robots.txt at %s: %s", failure.request.url, failure.getErrorMessage())
         if not self.site.sitemaps:
-            yield from self._probe_sitemaps(failure.request.url)
+            yield from self._probe_sitemaps(_origin(failure.request.url))
 
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
         self._count_request("sitemap")
+        self.pending_sitemaps -= 1
         try:
             children, pages = discovery.parse_sitemap(response, self.sitemap_maxsize)
         except discovery.InvalidSitemap as error:
             if not response.meta.get("probe"):
+                self.sitemaps_complete = False
                 self._count("invalid_sitemap")
                 self.logger.warning("Ignoring invalid sitemap %s: %s", response.url, error)
+            yield from self._when_sitemaps_done()
             return
         if response.meta.get("probe"):
             self.guessed_sitemaps.append(response.url)
@@ -144,8 +184,14 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("Not following sitemaps nested deeper than %d at %s", depth - 1, response.url)
             children = []
         for child in children:
+            if NOT_ARTICLE_SITEMAP.search(urlsplit(child.url).path):
+                self._count("sitemap_skipped")
+                continue
             yield self._sitemap_request(child.url, depth)
+        if not any("published" in link.hints for link in pages):  # news sitemaps list days only
+            self.sitemap_urls.update(canonicalize(link.url) for link in pages)
         yield from self._article_requests(pages, "sitemap")
+        yield from self._when_sitemaps_done()
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         self._count_request("feed")
@@ -201,13 +247,20 @@ class NewsSpider(scrapy.Spider):
             yield self._request(url, self.parse_listing, "listing", meta={"listing_page": page + 1})
 
     def parse_article(self, response: Response, hints: dict[str, str]) -> Iterable[Any]:
+        if response.status in REFETCH_STATUSES:  # a known article: not modified, or gone
+            self._count(f"refetch/{response.status}")
+            yield self._page(response, hints)
+            return
         if not isinstance(response, TextResponse) or not _is_html(response):
             self._count("not_html")
             self.logger.debug("Not an HTML page: %s", response.url)
             return
         translations = [discovery.Link(url) for url in discovery.alternate_languages(response)]
         yield from self._article_requests(translations, "hreflang")
-        yield FetchedPage(
+        yield self._page(response, hints)
+
+    def _page(self, response: Response, hints: dict[str, str]) -> FetchedPage:
+        return FetchedPage(
             site=self.site.key,
             url=response.url,
             status=response.status,
@@ -215,13 +268,21 @@ class NewsSpider(scrapy.Spider):
                 k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
             },
             body=response.body,
-            text=response.text,
+            text=response.text if isinstance(response, TextResponse) else "",
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             hints=hints,
         )
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterable[scrapy.Request]:
         """A request that failed for good (after retries): logged with its URL and counted."""
+        if "sitemap_depth" in failure.request.meta:
+            self.pending_sitemaps -= 1
+            probe = failure.request.meta["probe"]
+            self.sitemaps_complete &= probe
+            yield from self._when_sitemaps_done()
+            if probe:  # a guessed location that is not there: no error
+                self.logger.debug("No sitemap at %s: %s", failure.request.url, failure.getErrorMessage())
+                return
         if failure.check(IgnoreRequest):
             # Scrapy dropped it on purpose: off-site, robots.txt, too many redirects, too large.
             self._count("ignored")
@@ -229,10 +290,6 @@ class NewsSpider(scrapy.Spider):
             return
         self._count("errors")
         self.logger.warning("Failed %s: %s", failure.request.url, failure.getErrorMessage())
-
-    def probe_failed(self, failure: Failure) -> None:
-        """A guessed location (a sitemap the site may not have) that is not there."""
-        self.logger.debug("Nothing at %s: %s", failure.request.url, failure.getErrorMessage())
 
     # -- what a page announces ---------------------------------------------------------
 
@@ -264,8 +321,9 @@ class NewsSpider(scrapy.Spider):
     def _offer(self, link: discovery.Link, route: str) -> tuple[bool, scrapy.Request | None]:
         """Consider an article URL found by ``route``: (first seen in this run, request or None).
 
-        A URL is fetched once per run, with the hints of every route that found it, and not
-        at all when the archive holds it already (or when only probing).
+        A URL is fetched at most once per run, with the hints of every route that found it:
+        when the archive lacks it, or holds it but a route says it changed since (then with a
+        conditional request). Probing fetches no article.
         """
         if not self._in_scope(link.url) or not self._is_article(link.url, route):
             return False, None
@@ -273,20 +331,66 @@ class NewsSpider(scrapy.Spider):
         if url not in self.route_urls[route]:
             self.route_urls[route].add(url)
             self._count(f"route/{route}/found")
-        if url in self.offered:
-            for key, value in link.hints.items():
-                self.offered[url].setdefault(key, value)
-            return False, None
-        self.offered[url] = hints = dict(link.hints)
+        first = url not in self.offered
+        hints = self.offered.setdefault(url, {})
+        for key, value in link.hints.items():
+            hints.setdefault(key, value)
         if route != "listing":
             self.learned_shapes.add(discovery.url_shape(url))
-        if url in self.known_urls:
-            self._count("skipped_known")
-            return self.mode == "backfill", None
-        if self.mode == "probe":
-            return True, None
-        self._count(f"route/{route}/new")
-        return True, self._request(url, self.parse_article, "article", cb_kwargs={"hints": hints})
+        if url in self.fetching or self.mode == "probe":
+            return first, None
+        known = self.known_urls.get(url)
+        if not in_window(hints.get("published") or hints.get("modified"), *self.window):
+            self._count("outside_window")
+            return first, None
+        if known is None:
+            self._count(f"route/{route}/new")
+            request = self._request(url, self.parse_article, "article", cb_kwargs={"hints": hints})
+        elif _changed_since(link.hints.get("modified"), known.last_seen):
+            self._count("refetch/changed")
+            request = self._refetch_request(url, known, hints)
+        else:
+            if first:
+                self._count("skipped_known")
+            return first and self.mode == "backfill", None
+        self.fetching.add(url)
+        return first, request
+
+    def _refetch_request(self, url: str, known: Known, hints: dict[str, str]) -> scrapy.Request:
+        """A conditional request for an archived article: a 304 costs no extraction."""
+        headers = {}
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        return self._request(
+            url,
+            self.parse_article,
+            "article",
+            headers=headers,
+            cb_kwargs={"hints": hints},
+            meta={"handle_httpstatus_list": REFETCH_STATUSES},
+        )
+
+    def _when_sitemaps_done(self) -> Iterable[scrapy.Request]:
+        """Once every sitemap is read: archived articles they no longer list may be gone."""
+        if (
+            self.pending_sitemaps
+            or not self.sitemaps_complete
+            or not self.sitemap_urls
+            or self.mode == "probe"
+        ):
+            return
+        alive = {url for url, known in self.known_urls.items() if known.gone_at is None}
+        missing = alive - self.sitemap_urls - self.fetching
+        self.sitemap_urls = set()  # once per run
+        if not alive or len(missing) > (1 - SITEMAP_COVERAGE) * len(alive):
+            return
+        for url in sorted(missing):
+            self._count("refetch/missing")
+            self.offered[url] = {}
+            self.fetching.add(url)
+            yield self._refetch_request(url, self.known_urls[url], {})
 
     def _is_article(self, url: str, route: str) -> bool:
         if self.site.article_patterns:
@@ -304,23 +408,21 @@ class NewsSpider(scrapy.Spider):
 
     # -- requests --------------------------------------------------------------------
 
-    def _probe_sitemaps(self, robots_url: str) -> Iterable[scrapy.Request]:
-        origin = _origin(robots_url)
+    def _probe_sitemaps(self, origin: str) -> Iterable[scrapy.Request]:
         for path in SITEMAP_LOCATIONS:
-            request = self._sitemap_request(origin + path, depth=1)
-            request.meta["probe"] = True
-            yield request.replace(errback=self.probe_failed)
+            yield self._sitemap_request(origin + path, depth=1, probe=True)
 
-    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request:
+    def _sitemap_request(self, url: str, depth: int, probe: bool = False) -> scrapy.Request:
+        self.pending_sitemaps += 1
         return self._request(
             url,
             self.parse_sitemap,
             "sitemap",
-            meta={"sitemap_depth": depth, "download_maxsize": self.sitemap_maxsize},
+            meta={"sitemap_depth": depth, "download_maxsize": self.sitemap_maxsize, "probe": probe},
         )
 
     def _api_request(self, api_root: str, page: int) -> scrapy.Request:
-        url = discovery.wp_posts_url(api_root, page, self.modified_after)
+        url = discovery.wp_posts_url(api_root, page, self.modified_after, *self.window)
         return self._request(url, self.parse_wp_posts, "api", cb_kwargs={"api_root": api_root, "page": page})
 
     def _request(self, url: str, callback, kind: str, **kwargs: Any) -> scrapy.Request:
@@ -332,6 +434,18 @@ class NewsSpider(scrapy.Spider):
 
     def _count_request(self, route: str) -> None:
         self._count(f"route/{route}/requests")
+
+
+def _changed_since(modified: str | None, last_seen: str) -> bool:
+    """Whether a source's modification date is later than our last sight of the page."""
+    if not (modified := parse_date(modified)):
+        return False
+    if len(modified) == 10:  # a date only: later on the calendar
+        return modified > last_seen[:10]
+    changed = datetime.fromisoformat(modified)
+    if changed.tzinfo is None:  # no zone given: the comparison would be a guess
+        return changed.date().isoformat() > last_seen[:10]
+    return changed > datetime.fromisoformat(last_seen)
 
 
 def _origin(url: str) -> str:

@@ -1,0 +1,101 @@
+"""Nightly crawls: only what is new or changed, deletions noticed, a handful of requests."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from conftest import crawl, write_sites
+
+from crawler.demo.server import DemoServer
+from crawler.demo.site import DemoSite, sample_articles
+from storage.loader import Archive
+from storage.records import Article, Capture
+
+
+def query(folder, sql):
+    with sqlite3.connect(folder / "archive.db") as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_new_edited_and_deleted_articles_in_a_handful_of_requests(tmp_path):
+    articles = sample_articles({"en": 300})
+    with DemoServer(make_site=lambda base: DemoSite(base, articles=articles)) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        crawl(tmp_path, "news")
+        assert query(tmp_path, "select count(*) from articles") == [(300,)]
+
+        # The site publishes 5 articles, edits 2 and deletes 1.
+        now = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+        fresh = [
+            dataclasses.replace(
+                a,
+                path=f"/en/{now:%Y/%m/%d}/fresh-{i}-{a.path.rstrip('/').rsplit('/', 1)[1]}/",
+                published=now - timedelta(minutes=i),
+            )
+            for i, a in enumerate(sample_articles({"en": 5}, seed=99))
+        ]
+        edited = {10: "A correction was published on the same day.", 42: "This article was updated."}
+        changed = [
+            dataclasses.replace(a, paragraphs=(*a.paragraphs, edited[i]), modified=now) if i in edited else a
+            for i, a in enumerate(articles)
+            if i != 20
+        ]
+        server.site = DemoSite(server.base_url, articles=fresh + changed)
+        server.requests.clear()
+
+        result = crawl(tmp_path, "news")
+        requests = list(server.requests)
+
+    assert len(requests) <= 15, requests
+    assert query(tmp_path, "select count(*) from articles") == [(305,)]  # nothing deleted here
+    assert query(tmp_path, "select new, updated, gone from crawls order by id desc limit 1") == [(5, 2, 1)]
+    assert sorted(query(tmp_path, "select url from articles where version = 2")) == sorted(
+        [(server.base_url + articles[i].path,) for i in edited]
+    )
+    assert query(tmp_path, "select count(*) from article_versions") == [(2,)]
+    assert query(tmp_path, "select url from articles where gone_at is not null") == [
+        (server.base_url + articles[20].path,)
+    ]
+    assert "5 new" in result.stdout and "1 gone" in result.stdout
+
+
+def test_unchanged_site_costs_a_handful_of_requests_whatever_its_size(tmp_path):
+    articles = sample_articles({"en": 300})
+    with DemoServer(make_site=lambda base: DemoSite(base, articles=articles)) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        crawl(tmp_path, "news")
+        server.requests.clear()
+        crawl(tmp_path, "news")
+        assert len(server.requests) <= 10, server.requests
+    assert query(tmp_path, "select new, updated, gone, errors from crawls order by id desc limit 1") == [
+        (0, 0, 0, 0)
+    ]
+
+
+def test_unchanged_site_of_3000_articles(tmp_path):
+    """The archive already holds 3,000 articles of the site (stored directly, as a long series
+    of crawls would have left it); a nightly run costs as much as for 300."""
+    articles = sample_articles({"en": 3000})
+    with DemoServer(make_site=lambda base: DemoSite(base, articles=articles, feeds=False)) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        with Archive(str(tmp_path / "archive.db")) as archive:
+            crawl_id = archive.start_crawl("news", "backfill")
+            seen = datetime.now(UTC).replace(microsecond=0).isoformat()
+            archive.store_many(
+                (
+                    (
+                        Article(site="news", url=server.base_url + a.path, text=a.text, title=a.title),
+                        Capture(server.base_url + a.path, 200, {}, b"", seen),
+                    )
+                    for a in articles
+                ),
+                crawl_id,
+            )
+            archive.finish_crawl(crawl_id, "finished", "finished", {"new": 3000})
+        crawl(tmp_path, "news")
+        requests = list(server.requests)
+    assert len(requests) <= 10, requests
+    assert sum(r.startswith("/wp-sitemap-posts-post-") for r in requests) == 2  # 2,000 URLs a sitemap
+    assert query(tmp_path, "select new, updated, gone from crawls order by id desc limit 1") == [(0, 0, 0)]
