@@ -9,8 +9,9 @@ midnight. Time zones are kept as written; an unknown zone name keeps only the da
 
 from __future__ import annotations
 
+import re
 import warnings
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil.parser import ParserError, UnknownTimezoneWarning, parser, parserinfo
 
@@ -107,10 +108,28 @@ def first_date(candidates: list[str | None], now: datetime | None = None) -> str
     return None
 
 
-def in_window(value: str | None, since: str | None, until: str | None) -> bool:
-    """Whether a date falls within [since, until] (ISO days, inclusive). An unknown date is in:
-    only a known date can rule an article out."""
+def in_window(value: str | None, since: str | None, until: str | None, slack_days: int = 0) -> bool:
+    """Whether a date falls within [since, until] (ISO days, inclusive, widened by
+    ``slack_days`` for approximate dates). An unknown date is in: only a known date can rule
+    an article out."""
     day = (parse_date(value) or "")[:10]
     if not day:
         return True
-    return (not since or day >= since) and (not until or day <= until)
+    slack = timedelta(days=slack_days)
+    lower = (date.fromisoformat(since) - slack).isoformat() if since else None
+    upper = (date.fromisoformat(until) + slack).isoformat() if until else None
+    return (not lower or day >= lower) and (not upper or day <= upper)
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
+
+
+def url_date(url: str) -> str | None:
+    """The day a dated permalink (``/2022/06/19/slug/``) names, or None."""
+    if match := _URL_DATE.search(url):
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    return None

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.dates import first_date, parse_date
+from crawler.dates import first_date, in_window, parse_date, url_date
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
@@ -57,3 +57,36 @@ def test_unusable_dates_give_none(raw):
 def test_first_date_takes_the_first_usable_candidate():
     assert first_date([None, "not a date", "2022-06-19", "2021-01-01"], now=NOW) == "2022-06-19"
     assert first_date([None, "March 2019"], now=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "slack", "inside"),
+    [
+        ("2022-06-19", 0, True),
+        ("2022-06-01T00:30:00+03:00", 0, True),  # the day as written, not converted to UTC
+        ("2022-05-31", 0, False),
+        ("2022-05-31", 1, True),
+        ("2022-07-01", 0, False),
+        (None, 0, True),  # an unknown date rules nothing out
+        ("not a date", 0, True),
+    ],
+)
+def test_in_window(value, slack, inside):
+    assert in_window(value, "2022-06-01", "2022-06-30", slack_days=slack) is inside
+
+
+def test_in_window_open_ended():
+    assert in_window("1995-01-01", None, "2022-06-30") and not in_window("2023-01-01", None, "2022-06-30")
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://icesco.org/en/2022/06/19/alecso-visits/", "2022-06-19"),
+        ("https://x.org/news/2022/6/9/a/", "2022-06-09"),
+        ("https://x.org/news/2022/13/45/a/", None),
+        ("https://x.org/node/2022", None),
+    ],
+)
+def test_url_date(url, day):
+    assert url_date(url) == day

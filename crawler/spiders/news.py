@@ -30,7 +30,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.dates import in_window, parse_date
+from crawler.dates import in_window, parse_date, url_date
 from crawler.items import FetchedPage
 from crawler.sites import Site, load_sites, looks_like_article, select_sites
 from storage.loader import Archive, Known
@@ -340,7 +340,7 @@ class NewsSpider(scrapy.Spider):
         if url in self.fetching or self.mode == "probe":
             return first, None
         known = self.known_urls.get(url)
-        if not in_window(hints.get("published") or hints.get("modified"), *self.window):
+        if not self._in_window(url, hints):
             self._count("outside_window")
             return first, None
         if known is None:
@@ -355,6 +355,13 @@ class NewsSpider(scrapy.Spider):
             return first and self.mode == "backfill", None
         self.fetching.add(url)
         return first, request
+
+    def _in_window(self, url: str, hints: dict[str, str]) -> bool:
+        """Whether a URL may hold an article of the backfill's window, as far as its sources
+        (or a dated permalink, give or take a day of time zone) tell before fetching it."""
+        if hints.get("published") or hints.get("modified"):
+            return in_window(hints.get("published") or hints.get("modified"), *self.window)
+        return in_window(url_date(url), *self.window, slack_days=1)
 
     def _refetch_request(self, url: str, known: Known, hints: dict[str, str]) -> scrapy.Request:
         """A conditional request for an archived article: a 304 costs no extraction."""

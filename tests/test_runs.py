@@ -1,0 +1,195 @@
+"""Runs as cron sees them: the lock, exit codes, interruptions, resumable backfills, windows."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from conftest import FAST, crawl, newsarchive, write_sites
+
+from crawler.demo.server import DemoServer
+from crawler.demo.site import DemoSite, sample_articles
+from crawler.progress import progress_line
+from storage.lock import ArchiveLock
+
+
+def count(folder, sql="select count(*) from articles"):
+    with sqlite3.connect(folder / "archive.db") as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def test_a_second_run_exits_with_the_lock_code_and_touches_nothing(demo_server, tmp_path):
+    write_sites(tmp_path, {"demo": demo_server.site.config()})
+    with ArchiveLock(str(tmp_path / "archive.db")):  # a run in progress
+        result = newsarchive("crawl", "demo", *FAST, cwd=tmp_path)
+    assert result.returncode == 3
+    assert "archive.db.lock is held by pid" in result.stderr
+    assert demo_server.requests == [] and not (tmp_path / "archive.db").exists()
+
+
+def test_a_lock_left_by_a_killed_run_is_recovered(demo_server, tmp_path):
+    write_sites(tmp_path, {"demo": demo_server.site.config()})
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from storage.lock import ArchiveLock; import time; ArchiveLock({str(tmp_path / 'archive.db')!r}).acquire(); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    holder.kill()
+    holder.wait()
+    holder.stdout.close()
+    crawl(tmp_path, "demo")
+    assert count(tmp_path) == 66
+
+
+def test_crawl_all_goes_on_when_one_site_fails(demo_server, tmp_path):
+    write_sites(
+        tmp_path,
+        {"demo": demo_server.site.config(), "down": {"start_urls": ["http://127.0.0.1:9/news/"]}},
+    )
+    result = newsarchive("crawl", "--all", *FAST, "-s", "RETRY_TIMES=0", cwd=tmp_path)
+    assert result.returncode == 1  # finished, with errors
+    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert lines["demo"].startswith("66 new") and ", 0 errors;" in lines["demo"]
+    assert "0 new" in lines["down"] and ", 0 errors;" not in lines["down"]
+    assert count(tmp_path) == 66
+
+
+def test_quiet_runs_print_nothing_when_all_went_well(demo_server, tmp_path):
+    write_sites(tmp_path, {"demo": demo_server.site.config()})
+    result = newsarchive("crawl", "demo", "--quiet", *FAST, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+    assert count(tmp_path) == 66
+
+
+def test_the_log_goes_to_the_log_file(demo_server, tmp_path):
+    write_sites(tmp_path, {"demo": demo_server.site.config()})
+    result = newsarchive("crawl", "demo", "--log-file", "crawl.log", *FAST, cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("demo: 66 new")
+    assert "Spider closed (finished)" in (tmp_path / "crawl.log").read_text()
+
+
+def test_sigterm_stops_the_run_gracefully_and_it_is_recorded_as_interrupted(tmp_path):
+    with DemoServer(make_site=lambda base: DemoSite(base, counts={"en": 300})) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "crawler.cli",
+                "backfill",
+                "news",
+                "-s",
+                "DOWNLOAD_DELAY=0.05",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=False",
+            ],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wait_for_articles(tmp_path, 20)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 4, err[-2000:]
+    assert "(shutdown)" in out
+    assert count(tmp_path, "select status from crawls") == "interrupted"
+
+
+def wait_for_articles(folder, at_least, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if count(folder) >= at_least:
+                return
+        except sqlite3.Error:
+            pass  # not created yet
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {at_least} articles after {timeout} s")
+
+
+def test_a_killed_backfill_resumes_and_stores_everything_once(tmp_path):
+    with DemoServer(make_site=lambda base: DemoSite(base, counts={"en": 300})) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "crawler.cli",
+                "backfill",
+                "news",
+                "-s",
+                "DOWNLOAD_DELAY=0.02",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=False",
+            ],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_articles(tmp_path, 60 + os.getpid() % 90)  # a different point each time
+        process.kill()  # SIGKILL: no cleanup of any kind
+        process.wait()
+        stored_before = count(tmp_path)
+        assert 0 < stored_before < 300
+
+        result = newsarchive("backfill", "news", *FAST, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-2000:]
+        fetched = [r for r in server.requests if r.startswith("/en/20")]
+    assert count(tmp_path) == 300
+    assert count(tmp_path, "select count(distinct url) from articles") == 300
+    assert count(tmp_path, "pragma integrity_check") == "ok"
+    # The second run fetched only what the first had not stored (plus at most one lost batch).
+    assert len(fetched) <= 300 + 50
+
+
+def test_backfill_window_keeps_only_articles_within_it(tmp_path):
+    articles = sample_articles({"en": 40})
+    since, until = articles[30].published.date(), articles[10].published.date()
+    expected = sum(since <= a.published.date() <= until for a in articles)
+    with DemoServer(make_site=lambda base: DemoSite(base, articles=articles)) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        result = newsarchive(
+            "backfill", "news", "--since", str(since), "--until", str(until), *FAST, cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        fetched = [r for r in server.requests if r.startswith("/en/20")]
+        api = [r for r in server.requests if r.startswith("/wp-json/wp/v2/posts")]
+    assert count(tmp_path) == expected
+    assert (
+        count(
+            tmp_path,
+            f"select count(*) from articles where substr(published, 1, 10) < '{since}' or substr(published, 1, 10) > '{until}'",
+        )
+        == 0
+    )
+    assert f"after={since}" in api[0] and f"before={until}" in api[0]
+    # Pruned before fetching wherever the API gave a date: the first listing page's few links only
+    assert len(fetched) <= expected + 6
+
+
+def test_progress_line():
+    stats = {"response_received_count": 1240, "archive/new": 1100, "archive/updated": 80}
+    assert (
+        progress_line("icesco", stats, 5000, 380.0)
+        == "icesco: 1,240 pages, 1,180 articles stored of ~5,000, 3.1/s"
+    )
+    assert progress_line("x", {}, None, 0) == "x: 0 pages, 0 articles stored, 0.0/s"
+
+
+def test_no_progress_line_when_stdout_is_not_a_terminal(tmp_path):
+    with DemoServer(make_site=lambda base: DemoSite(base, counts={"en": 12})) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        result = newsarchive("backfill", "news", *FAST, cwd=tmp_path)
+    assert result.returncode == 0
+    assert "articles stored" not in result.stderr and "\r" not in result.stderr
