@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import tempfile
 from datetime import datetime
@@ -10,8 +11,23 @@ from pathlib import Path
 from typing import Any
 
 import click
+from scrapy.crawler import Crawler
+from scrapy.settings import Settings
 
-from crawler.sites import SitesConfigError, append_site, load_sites, parse_site, select_sites, sites_file
+from crawler.demo.check import score
+from crawler.demo.server import DemoServer
+from crawler.probe import entry, report, site_key
+from crawler.runner import crawl_settings, run
+from crawler.serve import datasette_command, write_metadata
+from crawler.sites import (
+    Site,
+    SitesConfigError,
+    append_site,
+    load_sites,
+    parse_site,
+    select_sites,
+    sites_file,
+)
 from storage.loader import Archive
 from storage.lock import ArchiveLock, LockHeld
 from storage.schema import SchemaError
@@ -140,8 +156,6 @@ def add(
     \b
     Example: newsarchive add https://www.unesco.org/en/newsroom --name unesco
     """
-    from crawler.probe import entry, report, site_key
-    from crawler.runner import crawl_settings, run
 
     path = sites_file(sites_path)
     key = key or site_key(url)
@@ -195,10 +209,6 @@ def serve(db: str, host: str, port: int) -> None:
     \b
     Example: newsarchive serve --db archive.db --port 8001
     """
-    import subprocess
-
-    from crawler.serve import datasette_command, write_metadata
-
     if not Path(db).exists():
         raise click.ClickException(
             f"{db} does not exist yet: run `newsarchive crawl` or `newsarchive demo` first"
@@ -230,9 +240,6 @@ def demo(db: str, port: int, truth: str | None) -> None:
     \b
     Example: newsarchive demo && newsarchive serve --db demo.db
     """
-    from crawler.demo.check import score
-    from crawler.demo.server import DemoServer
-    from crawler.runner import crawl_settings, run
 
     try:
         server = DemoServer(port)
@@ -247,14 +254,13 @@ def demo(db: str, port: int, truth: str | None) -> None:
             )
         site = parse_site("(built-in demo)", "demo", server.site.config())
         click.echo(f"Sample newsroom at {server.base_url}/ ({len(server.site.articles)} articles)")
-        _open_archive(db).close()
         # Our own server on loopback: no need to be polite to it, so no delays.
         settings = crawl_settings(
             db,
             "(built-in demo)",
             {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"},
         )
-        stats = run([site], "crawl", settings)["demo"].stats.get_stats()
+        stats = _locked_run(db, [site], "crawl", settings)["demo"].stats.get_stats()
         click.echo(_summary("demo", stats))
         with Archive(db) as archive:
             click.echo(f"Against the site's truth: {score(archive, 'demo', server.site.truth())}")
@@ -272,7 +278,6 @@ def _run(
     overrides: tuple[str, ...],
     window: dict[str, str | None] | None = None,
 ) -> None:
-    from crawler.runner import crawl_settings, run
 
     path = sites_file(sites_path)
     configured = _load(path)
@@ -288,13 +293,7 @@ def _run(
     if mode == "backfill" and sys.stdout.isatty() and not quiet:
         settings.setdefault("NEWSARCHIVE_PROGRESS", True)
         settings.setdefault("LOG_LEVEL", "WARNING")  # the progress line says the rest
-    try:
-        with ArchiveLock(db):
-            _open_archive(db).close()
-            crawlers = run(sites, mode, crawl_settings(db, str(path), settings))
-    except LockHeld as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(EXIT_LOCKED)
+    crawlers = _locked_run(db, sites, mode, crawl_settings(db, str(path), settings))
     code = EXIT_OK
     for key, crawler in crawlers.items():
         stats = crawler.stats.get_stats()
@@ -306,6 +305,18 @@ def _run(
         if not quiet or code != EXIT_OK:
             click.echo(_summary(key, stats))
     sys.exit(code)
+
+
+def _locked_run(db: str, sites: list[Site], mode: str, settings: Settings) -> dict[str, Crawler]:
+    """Run the crawl holding the archive's lock, after checking the archive can be used."""
+
+    try:
+        with ArchiveLock(db):
+            _open_archive(db).close()
+            return run(sites, mode, settings)
+    except LockHeld as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
 
 
 # Scrapy's finish reasons for a run that was stopped before the end.
