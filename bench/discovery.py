@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fixture_sites import DrupalSite, HandMadeSite, OffsiteSite, TrapSite  # noqa: E402
+from fixture_sites import FIXTURES, OffsiteSite  # noqa: E402
 
 from crawler.demo.server import DemoServer  # noqa: E402
 from crawler.demo.site import DemoSite  # noqa: E402
@@ -27,12 +27,7 @@ from storage.urls import canonicalize  # noqa: E402
 
 SITES = {
     "WordPress (1,000 posts)": lambda base, off: DemoSite(base, counts={"en": 1000}),
-    "multilingual (en/ar/fr)": lambda base, off: DemoSite(
-        base, sitemaps=False, feeds=False, api=False, news_sitemap=True, translations=True
-    ),
-    "Drupal": lambda base, off: DrupalSite(base),
-    "hand-made CMS": lambda base, off: HandMadeSite(base),
-    "traps": lambda base, off: TrapSite(base, off),
+    **{name: make for name, make in FIXTURES.items() if name != "wordpress"},
 }
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
 

@@ -24,7 +24,7 @@ import itertools
 from html import escape
 
 from crawler.demo.reply import Reply
-from crawler.demo.site import SampleArticle, sample_articles
+from crawler.demo.site import DemoSite, SampleArticle, sample_articles
 
 HTML = "text/html; charset=UTF-8"
 
@@ -276,3 +276,15 @@ class OffsiteSite:
 
     def respond(self, path: str, query: str) -> Reply | None:
         return Reply(b"<html><body>Elsewhere</body></html>")
+
+
+# Every shape of site, made from a base URL and the URL of an off-site server (for the traps).
+FIXTURES = {
+    "wordpress": lambda base, offsite: DemoSite(base, counts={"en": 120}),
+    "multilingual": lambda base, offsite: DemoSite(
+        base, sitemaps=False, feeds=False, api=False, news_sitemap=True, translations=True
+    ),
+    "drupal": lambda base, offsite: DrupalSite(base),
+    "hand-made": lambda base, offsite: HandMadeSite(base),
+    "traps": lambda base, offsite: TrapSite(base, offsite),
+}

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import FAST, newsarchive, write_sites
-from fixture_sites import DrupalSite, HandMadeSite, OffsiteSite, TrapSite
+from fixture_sites import FIXTURES, DrupalSite, HandMadeSite, OffsiteSite, TrapSite
 
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
@@ -139,17 +139,6 @@ def test_traps_end_by_themselves_and_nothing_off_site_is_fetched(tmp_path):
     assert len([r for r in requests if r.startswith("/news/page/")]) <= 2  # endless pagination cut
     assert len(requests) < 40
     assert run["errors"] == 0 and run["status"] == "finished"
-
-
-FIXTURES = {
-    "wordpress": lambda base, offsite: DemoSite(base, counts={"en": 120}),
-    "multilingual": lambda base, offsite: DemoSite(
-        base, sitemaps=False, feeds=False, api=False, news_sitemap=True, translations=True
-    ),
-    "drupal": lambda base, offsite: DrupalSite(base),
-    "hand-made": lambda base, offsite: HandMadeSite(base),
-    "traps": lambda base, offsite: TrapSite(base, offsite),
-}
 
 
 @pytest.mark.parametrize("shape", sorted(FIXTURES))

@@ -78,32 +78,25 @@ def test_the_log_goes_to_the_log_file(demo_server, tmp_path):
     assert "Spider closed (finished)" in (tmp_path / "crawl.log").read_text()
 
 
-def test_sigterm_stops_the_run_gracefully_and_it_is_recorded_as_interrupted(tmp_path):
-    with DemoServer(make_site=lambda base: DemoSite(base, counts={"en": 300})) as server:
-        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "crawler.cli",
-                "backfill",
-                "news",
-                "-s",
-                "DOWNLOAD_DELAY=0.05",
-                "-s",
-                "AUTOTHROTTLE_ENABLED=False",
-            ],
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        wait_for_articles(tmp_path, 20)
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=120)
-    assert process.returncode == 4, err[-2000:]
-    assert "(shutdown)" in out
-    assert count(tmp_path, "select status from crawls") == "interrupted"
+def start_backfill(folder, delay: str) -> subprocess.Popen:
+    """A backfill in the background, slowed down enough to be interrupted midway."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "backfill",
+            "news",
+            "-s",
+            f"DOWNLOAD_DELAY={delay}",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+        ],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for_articles(folder, at_least, timeout=120):
@@ -118,28 +111,25 @@ def wait_for_articles(folder, at_least, timeout=120):
     raise AssertionError(f"fewer than {at_least} articles after {timeout} s")
 
 
+def test_sigterm_stops_the_run_gracefully_and_it_is_recorded_as_interrupted(tmp_path):
+    with DemoServer(make_site=lambda base: DemoSite(base, counts={"en": 300})) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        process = start_backfill(tmp_path, "0.05")
+        wait_for_articles(tmp_path, 20)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 4, err[-2000:]
+    assert "(shutdown)" in out
+    assert count(tmp_path, "select status from crawls") == "interrupted"
+
+
 def test_a_killed_backfill_resumes_and_stores_everything_once(tmp_path):
     with DemoServer(make_site=lambda base: DemoSite(base, counts={"en": 300})) as server:
         write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "crawler.cli",
-                "backfill",
-                "news",
-                "-s",
-                "DOWNLOAD_DELAY=0.02",
-                "-s",
-                "AUTOTHROTTLE_ENABLED=False",
-            ],
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = start_backfill(tmp_path, "0.02")
         wait_for_articles(tmp_path, 60 + os.getpid() % 90)  # a different point each time
         process.kill()  # SIGKILL: no cleanup of any kind
-        process.wait()
+        process.communicate()
         stored_before = count(tmp_path)
         assert 0 < stored_before < 300
 
