@@ -57,6 +57,9 @@ REDIRECT_MAX_TIMES = 5  # real redirect chains are short; longer ones are loops
 # pagination would exceed:
 DEPTH_LIMIT = 0
 NEWSARCHIVE_MAX_LISTING_PAGES = 1000  # per start URL: 1000 pages of 10 is a 10,000-article archive
+# Pagination stops after this many pages in a row bring nothing new. 1 is right for listings
+# sorted newest first; a site that pins old articles above new ones may need 2.
+NEWSARCHIVE_LISTING_STOP_PAGES = 1
 NEWSARCHIVE_MAX_SITEMAP_DEPTH = 3  # robots.txt -> index -> sitemap; deeper nesting is a trap
 NEWSARCHIVE_MAX_API_PAGES = 1000  # WordPress API pages of 100 posts: 100,000 posts
 URLLENGTH_LIMIT = 1024  # news URLs are short; trap URLs grow

@@ -20,6 +20,7 @@ with its options.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import itertools
 from html import escape
 
@@ -120,7 +121,7 @@ class DrupalSite:
             body = f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{index}</sitemapindex>'
             return Reply(body.encode(), "application/xml; charset=utf-8")
         if path == "/sitemaps/articles-1.xml.gz":
-            entries = [(self.paths[a.path], a.published.isoformat()) for a in self.articles]
+            entries = [(self.paths[a.path], (a.modified or a.published).isoformat()) for a in self.articles]
             return Reply(gzip.compress(urlset(self.base_url, entries)), "application/x-gzip")
         if path == "/sitemaps/pages-1.xml":
             return Reply(urlset(self.base_url, [("/about-us", ""), ("/contact", "")]), "application/xml")
@@ -129,9 +130,9 @@ class DrupalSite:
         for a in self.articles:
             node = f"/node/{self.node_ids[a.path]}"
             if path in (self.paths[a.path], node):
-                return Reply(
-                    article_page(a, self.NAME, canonical=self.base_url + self.paths[a.path]).encode()
-                )
+                page = article_page(a, self.NAME, canonical=self.base_url + self.paths[a.path]).encode()
+                # Drupal's page cache validates with an ETag.
+                return Reply(page, headers={"ETag": f'"{hashlib.sha1(page).hexdigest()[:16]}"'})
         return None
 
     def _listing(self, page: int) -> str:

@@ -99,3 +99,35 @@ def test_unchanged_site_of_3000_articles(tmp_path):
     assert len(requests) <= 10, requests
     assert sum(r.startswith("/wp-sitemap-posts-post-") for r in requests) == 2  # 2,000 URLs a sitemap
     assert query(tmp_path, "select new, updated, gone from crawls order by id desc limit 1") == [(0, 0, 0)]
+
+
+def test_changed_lastmod_refetches_conditionally_and_304_costs_no_extraction(tmp_path):
+    from fixture_sites import DrupalSite
+
+    with DemoServer(make_site=DrupalSite) as server:
+        write_sites(tmp_path, {"agency": {"start_urls": server.site.start_urls()}})
+        crawl(tmp_path, "agency")
+        captures = query(tmp_path, "select count(*) from pages")[0][0]
+
+        # Three articles get a newer sitemap lastmod; only the first has a new text.
+        now = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+        site = server.site
+        for index in (3, 5, 7):
+            article = site.articles[index]
+            paragraphs = (*article.paragraphs, "An update.") if index == 3 else article.paragraphs
+            site.articles[index] = dataclasses.replace(article, paragraphs=paragraphs, modified=now)
+        server.requests.clear()
+        server.statuses.clear()
+
+        result = crawl(tmp_path, "agency")
+        refetched = [
+            s
+            for r, s in zip(server.requests, server.statuses, strict=True)
+            if r.startswith(("/news/", "/node/"))
+        ]
+
+    assert sorted(refetched) == [200, 304, 304]
+    assert query(tmp_path, "select count(*) from articles where version = 2") == [(1,)]
+    # The 304s stored no capture and ran no extraction; the change stored one.
+    assert query(tmp_path, "select count(*) from pages")[0][0] == captures + 1
+    assert "0 new, 1 updated, 39 unchanged" in result.stdout

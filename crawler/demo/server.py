@@ -26,11 +26,14 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        self.server.record(self.path)
         parts = urlsplit(self.path)
         # Links are percent-encoded in lower case, as WordPress writes them; clients may not be.
         path = quote(unquote(parts.path), safe="/-_.~").lower()
         reply = self.server.site.respond(path, parts.query) or NOT_FOUND
+        etag = reply.headers.get("ETag")
+        if etag and self.headers.get("If-None-Match") == etag:  # a conditional GET, answered
+            reply = Reply(status=304, headers={"ETag": etag})
+        self.server.record(self.path, reply.status)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
@@ -47,7 +50,8 @@ class DemoServer(ThreadingHTTPServer):
     """Serves a sample site on ``host:port`` (port 0: any free port) from a thread.
 
     ``make_site`` receives the server's base URL (sitemaps and feeds hold absolute URLs).
-    ``requests`` lists every path (with its query) asked for, in order.
+    ``requests`` lists every path (with its query) asked for, in order; ``statuses`` the
+    answers. Replies that carry an ``ETag`` answer a matching ``If-None-Match`` with a 304.
     """
 
     daemon_threads = True
@@ -62,11 +66,13 @@ class DemoServer(ThreadingHTTPServer):
         self.base_url = f"http://{host}:{self.server_address[1]}"
         self.site = make_site(self.base_url)
         self.requests: list[str] = []
+        self.statuses: list[int] = []  # the status answered to each of the requests
         self._lock = threading.Lock()
 
-    def record(self, path: str) -> None:
+    def record(self, path: str, status: int) -> None:
         with self._lock:
             self.requests.append(path)
+            self.statuses.append(status)
 
     def start(self) -> DemoServer:
         threading.Thread(target=self.serve_forever, name="demo-server", daemon=True).start()

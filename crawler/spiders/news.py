@@ -113,6 +113,7 @@ class NewsSpider(scrapy.Spider):
         spider.max_listing_pages = (
             PROBE_LISTING_PAGES if mode == "probe" else settings.getint("NEWSARCHIVE_MAX_LISTING_PAGES")
         )
+        spider.listing_stop_pages = max(1, settings.getint("NEWSARCHIVE_LISTING_STOP_PAGES"))
         spider.max_sitemap_depth = settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH")
         spider.sitemap_maxsize = settings.getint("NEWSARCHIVE_SITEMAP_MAXSIZE")
         spider.max_api_pages = settings.getint("NEWSARCHIVE_MAX_API_PAGES")
@@ -234,9 +235,10 @@ class NewsSpider(scrapy.Spider):
             fresh += first
             if request:
                 yield request
-        if fresh == 0:
-            # Listings are newest first: a page with nothing new means the rest is archived,
-            # or that the "next" page repeats itself (endless pagination, calendars).
+        stale = 0 if fresh else response.meta.get("stale_pages", 0) + 1
+        if stale >= self.listing_stop_pages:
+            # Listings are newest first: pages with nothing new mean the rest is archived, or
+            # that the "next" page repeats itself (endless pagination, calendars).
             self._count("listing_stopped")
             return
         if page >= self.max_listing_pages:
@@ -244,7 +246,8 @@ class NewsSpider(scrapy.Spider):
             self.logger.info("Stopping pagination at page %d of %s", page, response.url)
             return
         for url in dict.fromkeys(listings):
-            yield self._request(url, self.parse_listing, "listing", meta={"listing_page": page + 1})
+            meta = {"listing_page": page + 1, "stale_pages": stale}
+            yield self._request(url, self.parse_listing, "listing", meta=meta)
 
     def parse_article(self, response: Response, hints: dict[str, str]) -> Iterable[Any]:
         if response.status in REFETCH_STATUSES:  # a known article: not modified, or gone
@@ -290,6 +293,10 @@ class NewsSpider(scrapy.Spider):
             return
         self._count("errors")
         self.logger.warning("Failed %s: %s", failure.request.url, failure.getErrorMessage())
+
+    def closed(self, reason: str) -> None:
+        archived = sum(url in self.known_urls and url not in self.fetching for url in self.offered)
+        self.crawler.stats.set_value("archive/skipped_known", archived)
 
     # -- what a page announces ---------------------------------------------------------
 
@@ -350,8 +357,6 @@ class NewsSpider(scrapy.Spider):
             self._count("refetch/changed")
             request = self._refetch_request(url, known, hints)
         else:
-            if first:
-                self._count("skipped_known")
             return first and self.mode == "backfill", None
         self.fetching.add(url)
         return first, request
