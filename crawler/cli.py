@@ -16,6 +16,7 @@ from scrapy.settings import Settings
 
 from crawler.demo.check import score
 from crawler.demo.server import DemoServer
+from crawler.pipelines import INTERRUPTED_REASONS
 from crawler.probe import entry, report, site_key
 from crawler.runner import crawl_settings, run
 from crawler.serve import datasette_command, write_metadata
@@ -278,7 +279,6 @@ def _run(
     overrides: tuple[str, ...],
     window: dict[str, str | None] | None = None,
 ) -> None:
-
     path = sites_file(sites_path)
     configured = _load(path)
     try:
@@ -297,14 +297,20 @@ def _run(
     code = EXIT_OK
     for key, crawler in crawlers.items():
         stats = crawler.stats.get_stats()
-        reason = stats.get("finish_reason")
-        if reason != "finished":
-            code = max(code, EXIT_INTERRUPTED if reason in INTERRUPTED else EXIT_ERRORS)
-        elif stats.get("archive/errors", 0):
-            code = max(code, EXIT_ERRORS)
-        if not quiet or code != EXIT_OK:
+        site_code = _exit_code(stats)
+        if not quiet or site_code != EXIT_OK:
             click.echo(_summary(key, stats))
+        code = max(code, site_code)
     sys.exit(code)
+
+
+def _exit_code(stats: dict[str, Any]) -> int:
+    reason = stats.get("finish_reason")
+    if reason in INTERRUPTED_REASONS:
+        return EXIT_INTERRUPTED
+    if reason != "finished" or stats.get("archive/errors", 0):
+        return EXIT_ERRORS
+    return EXIT_OK
 
 
 def _locked_run(db: str, sites: list[Site], mode: str, settings: Settings) -> dict[str, Crawler]:
@@ -317,10 +323,6 @@ def _locked_run(db: str, sites: list[Site], mode: str, settings: Settings) -> di
     except LockHeld as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_LOCKED)
-
-
-# Scrapy's finish reasons for a run that was stopped before the end.
-INTERRUPTED = {"shutdown", "closespider_timeout", "memusage_exceeded"}
 
 
 def _summary(key: str, stats: dict[str, Any]) -> str:

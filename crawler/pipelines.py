@@ -17,6 +17,10 @@ from storage.records import Article, Capture
 
 logger = logging.getLogger(__name__)
 
+# Scrapy's finish reasons for a run stopped before its end, which the next run completes:
+# a signal (SIGTERM, SIGINT), or the time or memory limit of crawler/settings.py.
+INTERRUPTED_REASONS = frozenset({"shutdown", "closespider_timeout", "memusage_exceeded"})
+
 
 class ArchivePipeline:
     """Extracts each fetched page and stores the articles in ``NEWSARCHIVE_DB``.
@@ -96,7 +100,10 @@ class ArchivePipeline:
             "errors": stats.get_value("archive/errors", 0),
             "routes": json.dumps(route_stats(stats.get_stats())),
         }
-        status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
+        if reason == "finished":
+            status = "finished"
+        else:
+            status = "interrupted" if reason in INTERRUPTED_REASONS else "failed"
         self.archive.finish_crawl(self.crawl_id, status, reason, counts)
         self.archive.close()
 

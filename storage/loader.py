@@ -47,6 +47,7 @@ class Known:
     """What the archive knows of an article URL: when it was last seen, and its validators."""
 
     last_seen: str
+    canonical: bool = True  # the article's own URL, not an alias or a variant it was fetched at
     gone_at: str | None = None
     etag: str | None = None
     last_modified: str | None = None
@@ -80,7 +81,7 @@ class Archive:
         last capture of that article said (for conditional requests)."""
         rows = self.db.execute(
             """
-            select u.url, a.last_seen, a.gone_at, p.headers
+            select u.url, u.url = a.url, a.last_seen, a.gone_at, p.headers
             from article_urls u
             join articles a on a.id = u.article_id
             left join pages p on p.id = (select max(id) from pages where article_id = u.article_id)
@@ -89,9 +90,11 @@ class Archive:
             [site],
         )
         known = {}
-        for url, last_seen, gone_at, headers in rows:
+        for url, canonical, last_seen, gone_at, headers in rows:
             headers = {k.lower(): v for k, v in json.loads(headers or "{}").items()}
-            known[url] = Known(last_seen, gone_at, headers.get("etag"), headers.get("last-modified"))
+            known[url] = Known(
+                last_seen, bool(canonical), gone_at, headers.get("etag"), headers.get("last-modified")
+            )
         return known
 
     def article_count(self, site: str) -> int:

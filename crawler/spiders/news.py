@@ -37,7 +37,6 @@ from storage.loader import Archive, Known
 from storage.urls import canonicalize, host_of
 
 MODES = ("crawl", "backfill", "probe")
-ROUTES = ("listing", "sitemap", "feed", "api", "hreflang")
 # Routes whose every URL is an article (sitemaps also list other pages; listings everything).
 ARTICLE_ROUTES = {"feed", "api", "hreflang"}
 # Where a site keeps its sitemap when robots.txt does not say.
@@ -346,10 +345,10 @@ class NewsSpider(scrapy.Spider):
             self.learned_shapes.add(discovery.url_shape(url))
         if url in self.fetching or self.mode == "probe":
             return first, None
-        known = self.known_urls.get(url)
         if not self._in_window(url, hints):
             self._count("outside_window")
             return first, None
+        known = self.known_urls.get(url)
         if known is None:
             self._count(f"route/{route}/new")
             request = self._request(url, self.parse_article, "article", cb_kwargs={"hints": hints})
@@ -393,7 +392,7 @@ class NewsSpider(scrapy.Spider):
             or self.mode == "probe"
         ):
             return
-        alive = {url for url, known in self.known_urls.items() if known.gone_at is None}
+        alive = {url for url, known in self.known_urls.items() if known.canonical and known.gone_at is None}
         missing = alive - self.sitemap_urls - self.fetching
         self.sitemap_urls = set()  # once per run
         if not alive or len(missing) > (1 - SITEMAP_COVERAGE) * len(alive):
