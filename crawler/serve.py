@@ -34,6 +34,7 @@ def metadata(db_path: str) -> dict[str, Any]:
                             "text": "The article body as plain text, one paragraph per line",
                             "content_hash": "SHA-256 of the normalized text; equal texts are one article",
                             "version": "1, plus one for every change of the text (see article_versions)",
+                            "gone_at": "When the site first answered 404/410 for the article (the row is kept)",
                         },
                     },
                     "article_urls": {
@@ -44,7 +45,7 @@ def metadata(db_path: str) -> dict[str, Any]:
                         "description": "Raw captures: zlib-compressed HTML as served, with status and headers."
                     },
                     "crawls": {
-                        "description": "One row per crawl run, with its counts.",
+                        "description": "One row per crawl run, with its counts; routes: per discovery route, requests made and article URLs found.",
                         "sort_desc": "id",
                         "facets": ["site", "status"],
                     },
