@@ -6,7 +6,6 @@ real HTTP server whose request log the tests read.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.server import DemoServer
+from crawler.sites import toml_table
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -26,12 +26,6 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 def demo_server() -> Iterator[DemoServer]:
     with DemoServer() as server:
         yield server
-
-
-def toml_table(key: str, table: dict) -> str:
-    """A [sites.KEY] table; JSON strings and lists of strings are valid TOML values."""
-    lines = [f"[sites.{key}]"] + [f"{name} = {json.dumps(value)}" for name, value in table.items()]
-    return "\n".join(lines) + "\n"
 
 
 def write_sites(folder: Path, tables: dict[str, dict]) -> Path:
