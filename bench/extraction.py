@@ -29,7 +29,12 @@ def ours(html: str, url: str) -> dict:
     article = extract(html, url, "bench")
     if article is None:
         return {}
-    return {"body": article.text, "title": article.title, "date": article.published, "authors": article.authors}
+    return {
+        "body": article.text,
+        "title": article.title,
+        "date": article.published,
+        "authors": article.authors,
+    }
 
 
 def plain_trafilatura(html: str, url: str) -> dict:

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,7 +45,7 @@ class Site:
     feeds: tuple[str, ...] = ()
     article_patterns: tuple[re.Pattern[str], ...] = ()
     listing_patterns: tuple[re.Pattern[str], ...] = ()
-    allowed_domains: tuple[str, ...] = field(default=())
+    allowed_domains: tuple[str, ...] = ()
 
     def is_article_url(self, url: str) -> bool:
         """Whether ``url`` looks like one of this site's articles."""

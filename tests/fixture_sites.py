@@ -111,7 +111,7 @@ class DrupalSite:
         if path == "/robots.txt":
             return Reply(b"User-agent: *\nDisallow: /admin/\nDisallow: /user/login\n", "text/plain")
         if path == "/news":
-            page = int(query.removeprefix("page=") or 0) if query.startswith("page=") or not query else 0
+            page = int(query.removeprefix("page=")) if query.startswith("page=") else 0
             return Reply(self._listing(page).encode())
         if path == "/sitemap.xml":
             index = "".join(
