@@ -60,6 +60,7 @@ JSON_LD_ARTICLE_TYPES = {
     "report",
     "webpage",
 }
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " · ")
 
 
@@ -71,7 +72,9 @@ def extract(html: str, url: str, site: str, hints: Mapping[str, Any] | None = No
     """
     hints = hints or {}
     try:
-        tree = lxml.html.fromstring(html)
+        # The text is decoded already: an XHTML page's encoding declaration would only make
+        # lxml refuse it.
+        tree = lxml.html.fromstring(XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError):
         return None
     page = _page_metadata(tree)

@@ -92,6 +92,13 @@ def test_structured_metadata_wins_over_guesses():
     assert article.canonical_url == SEED_URL
 
 
+def test_xhtml_page_with_an_encoding_declaration():
+    title, paragraphs = seed_article()
+    page = '<?xml version="1.0" encoding="iso-8859-1"?>\n' + wordpress_page(title, paragraphs)
+    article = extract(page, SEED_URL, "icesco")
+    assert article.title == title and article.text.split("\n") == paragraphs
+
+
 def test_discovery_hints_fill_in_a_missing_date():
     title, paragraphs = seed_article()
     page = wordpress_page(title, paragraphs, byline="")
