@@ -168,9 +168,8 @@ class Archive:
         else:
             stored = Stored(Outcome.NEW, self._insert(article, canonical_url, digest, seen))
 
-        for url, kind in ((canonical_url, "canonical"), (fetched_url, "fetched")):
-            if stored.outcome is Outcome.ALIAS:
-                kind = "alias"
+        kinds = ("alias", "alias") if stored.outcome is Outcome.ALIAS else ("canonical", "fetched")
+        for url, kind in zip((canonical_url, fetched_url), kinds, strict=True):
             self.db["article_urls"].insert(
                 {
                     "url": url,
