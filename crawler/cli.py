@@ -157,10 +157,9 @@ def add(
     \b
     Example: newsarchive add https://www.unesco.org/en/newsroom --name unesco
     """
-
     path = sites_file(sites_path)
     key = key or site_key(url)
-    try:
+    try:  # refused before any request, like every configuration error
         site = parse_site(path, key, {"name": title or key, "start_urls": [url]})
         if path.exists() and key in load_sites(path):
             raise SitesConfigError(path, "already configured: choose another --name", site=key)
