@@ -185,7 +185,7 @@ class Archive:
 
     def touch(self, url: str, seen: str) -> int | None:
         """The page at ``url`` is unchanged (a 304): record that it was seen. Returns the article id."""
-        row = self._article_by_url(canonicalize(url), canonicalize(url))
+        row = self._article_by_url(canonicalize(url))
         if row is None:
             return None
         with self.db.atomic():
@@ -194,7 +194,7 @@ class Archive:
 
     def mark_gone(self, url: str, seen: str) -> int | None:
         """The site answers 404/410 for ``url``: the article is gone from it (and kept here)."""
-        row = self._article_by_url(canonicalize(url), canonicalize(url))
+        row = self._article_by_url(canonicalize(url))
         if row is None:
             return None
         if row["gone_at"] is None:
@@ -203,8 +203,9 @@ class Archive:
         return row["id"]
 
     def _article_by_url(self, *urls: str) -> dict | None:
+        placeholders = ", ".join("?" * len(urls))
         rows = self.db.execute(
-            "select article_id from article_urls where url in (?, ?) limit 1", urls
+            f"select article_id from article_urls where url in ({placeholders}) limit 1", urls
         ).fetchall()
         if not rows:
             return None

@@ -413,6 +413,8 @@ class NewsSpider(scrapy.Spider):
         return looks_like_article(urlsplit(url).path)
 
     def _in_scope(self, url: str) -> bool:
+        # Not scrapy.utils.url.url_is_from_any_domain: it compares the netloc, port included,
+        # so http://127.0.0.1:8765/ is outside ["127.0.0.1"].
         return host_of(url) in self.site.allowed_domains or any(
             host_of(url).endswith("." + domain) for domain in self.site.allowed_domains
         )
