@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from dateutil.parser import ParserError, UnknownTimezoneWarning, parser, parserinfo
@@ -100,11 +102,21 @@ def _plausible(moment: datetime, now: datetime) -> bool:
     return moment <= latest
 
 
-def first_date(candidates: list[str | None], now: datetime | None = None) -> str | None:
-    """The first candidate (in order of reliability) that parses to a plausible date."""
-    for raw in candidates:
+@dataclass(frozen=True)
+class Dated:
+    """A normalized date with the string it was read from and where that string was found."""
+
+    value: str  # ISO 8601
+    raw: str  # as the source wrote it
+    source: str  # e.g. "json-ld", "meta", "time", "wp-api", "feed", "sitemap", "text"
+
+
+def first_date(candidates: Iterable[tuple[str, str | None]], now: datetime | None = None) -> Dated | None:
+    """The first (source, raw string) candidate, in order of reliability, that parses to a
+    plausible date."""
+    for source, raw in candidates:
         if (value := parse_date(raw, now)) is not None:
-            return value
+            return Dated(value, " ".join(raw.split()), source)
     return None
 
 

@@ -93,7 +93,10 @@ def _sitemap_body(response: Response, max_size: int) -> bytes:
 
 def _sitemap_hints(entry: dict) -> dict[str, str]:
     sources = (("modified", "lastmod"), ("published", "news_published"), ("title", "news_title"))
-    return {key: entry[name].strip() for key, name in sources if (entry.get(name) or "").strip()}
+    hints = {key: entry[name].strip() for key, name in sources if (entry.get(name) or "").strip()}
+    if "published" in hints:
+        hints["published_source"] = "news-sitemap"
+    return hints
 
 
 def feed_links(response: TextResponse) -> list[str]:
@@ -122,6 +125,8 @@ def parse_feed(response: Response) -> list[Link]:
             for key, source in (("published", "published"), ("modified", "updated"), ("title", "title"))
             if dict.get(entry, source)
         }
+        if "published" in hints:
+            hints["published_source"] = "feed"
         links.append(Link(urljoin(response.url, href), hints))
     return links
 
@@ -254,6 +259,7 @@ def parse_wp_posts(response: Response) -> tuple[list[Link], int]:
         hints = {}
         if post.get("date_gmt"):
             hints["published"] = f"{post['date_gmt']}+00:00"  # the API's *_gmt fields are UTC
+            hints["published_source"] = "wp-api"
         if post.get("modified_gmt"):
             hints["modified"] = f"{post['modified_gmt']}+00:00"
         if title := (post.get("title") or {}).get("rendered"):
@@ -263,6 +269,8 @@ def parse_wp_posts(response: Response) -> tuple[list[Link], int]:
             a.get("name") for a in embedded.get("author", []) if isinstance(a, dict) and a.get("name")
         ]:
             hints["authors"] = "; ".join(authors)
+        if isinstance(post.get("lang"), str):  # Polylang's and WPML's language field
+            hints["language"] = post["lang"]
         links.append(Link(response.urljoin(post["link"]), hints))
     try:
         pages = int(response.headers.get("X-WP-TotalPages", b"1"))

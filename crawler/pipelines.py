@@ -60,7 +60,7 @@ class ArchivePipeline:
             self.stats.inc_value("archive/gone")
             logger.info("Gone (%d): %s", item.status, item.url)
             return item
-        article = extract(item.text, item.url, item.site, item.hints)
+        article = extract(item.text, item.url, item.site, item.hints, self.crawler.spider.site.selectors)
         if article is None:
             # An outcome, not an error: tag pages, stubs and indexes match article patterns too.
             self.stats.inc_value("archive/not_article")
@@ -70,7 +70,7 @@ class ArchivePipeline:
             self.stats.inc_value("archive/outside_window")
             logger.debug("Outside the window (%s): %s", article.published, item.url)
             return item
-        capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at)
+        capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at, item.hints)
         self.batch.append((article, capture))
         if len(self.batch) >= self.batch_size:
             self.flush()

@@ -9,10 +9,12 @@ import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.selectors import SELECTOR_FIELDS, InvalidSelector, compile_selector
 from storage.urls import host_of
 
 DEFAULT_SITES_FILE = "sites.toml"
@@ -46,6 +48,8 @@ class Site:
     article_patterns: tuple[re.Pattern[str], ...] = ()
     listing_patterns: tuple[re.Pattern[str], ...] = ()
     allowed_domains: tuple[str, ...] = ()
+    # Extraction overrides (title, body, published -> CSS or XPath), where the generic path fails.
+    selectors: Mapping[str, str] = field(default_factory=dict)
 
     def is_article_url(self, url: str) -> bool:
         """Whether ``url`` looks like one of this site's articles."""
@@ -110,6 +114,7 @@ _FIELDS = {
     "article_patterns",
     "listing_patterns",
     "allowed_domains",
+    "selectors",
 }
 
 
@@ -155,6 +160,22 @@ def parse_site(path: str | Path, key: str, table: object) -> Site:
                 raise fail(f"{pattern!r} is not a valid regular expression: {error}", name) from None
         return tuple(compiled)
 
+    def selectors() -> dict[str, str]:
+        value = table.get("selectors", {})
+        if not isinstance(value, dict):
+            raise fail('must be a table, e.g. [sites.KEY.selectors] with title = "h1.headline"', "selectors")
+        for name, selector in value.items():
+            where = f"selectors.{name}"
+            if name not in SELECTOR_FIELDS:
+                raise fail(f"unknown selector; known: {', '.join(SELECTOR_FIELDS)}", where)
+            if not isinstance(selector, str) or not selector.strip():
+                raise fail("must be a CSS selector or an XPath expression (a string)", where)
+            try:
+                compile_selector(selector)
+            except InvalidSelector as error:
+                raise fail(str(error), where) from None
+        return {name: selector.strip() for name, selector in value.items()}
+
     name = table.get("name", key)
     if not isinstance(name, str) or not name.strip():
         raise fail("must be a non-empty string", "name")
@@ -179,6 +200,7 @@ def parse_site(path: str | Path, key: str, table: object) -> Site:
         article_patterns=patterns("article_patterns"),
         listing_patterns=patterns("listing_patterns"),
         allowed_domains=tuple(dict.fromkeys(own)),
+        selectors=selectors(),
     )
 
 

@@ -16,7 +16,7 @@ import hashlib
 import json
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -40,6 +40,18 @@ class Outcome(StrEnum):
 class Stored:
     outcome: Outcome
     article_id: int
+
+
+@dataclass(frozen=True)
+class StoredCapture:
+    """The newest capture of an archived article, for re-extraction."""
+
+    article_id: int
+    site: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
+    hints: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,55 @@ class Archive:
         ).fetchone()
         return row[0] if row else None
 
+    # -- re-extraction ---------------------------------------------------------------
+
+    def latest_captures(self, sites: Iterable[str] = ()) -> Iterator[StoredCapture]:
+        """Each article's newest successful capture (of ``sites``, or all), one at a time."""
+        sites = list(sites)
+        where = f"where site in ({', '.join('?' * len(sites))})" if sites else ""
+        ids = [row[0] for row in self.db.execute(f"select id from articles {where} order by id", sites)]
+        for article_id in ids:
+            row = self.db.execute(
+                "select site, url, headers, body, hints from pages"
+                " where article_id = ? and status = 200 order by id desc limit 1",
+                [article_id],
+            ).fetchone()
+            if row is not None:
+                site, url, headers, body, hints = row
+                yield StoredCapture(
+                    article_id,
+                    site,
+                    url,
+                    json.loads(headers or "{}"),
+                    zlib.decompress(body),
+                    json.loads(hints or "{}"),
+                )
+
+    def update_extraction(self, updates: Iterable[tuple[int, Article]]) -> Counter[str]:
+        """Replace the extracted fields of articles in place, in one transaction: not a new
+        version (the page is the same; only the reading of it changed). A field the new
+        extraction leaves empty keeps its stored value. Returns how many articles ``changed``, and
+        how many times each field did."""
+        changed: Counter[str] = Counter()
+        with self.db.atomic():
+            for article_id, article in updates:
+                row = self.db["articles"].get(article_id)
+                fields = {
+                    name: value
+                    for name, value in _article_fields(article).items()
+                    if value not in (None, "[]") and value != row[name]
+                }
+                if "text" in fields:
+                    fields["content_hash"] = content_hash(article.text)
+                if fields:
+                    self.db["articles"].update(article_id, fields)
+                names = {name for name in fields if name not in ("content_hash", "word_count")}
+                if self._link_translations(article_id, article.translations):
+                    names.add("translations")
+                changed.update(names)
+                changed["changed"] += bool(names)
+        return changed
+
     # -- crawl runs ------------------------------------------------------------------
 
     def start_crawl(self, site: str, mode: str, scrapy_version: str | None = None) -> int:
@@ -180,6 +241,8 @@ class Archive:
                 },
                 ignore=True,
             )
+        if stored.outcome is not Outcome.ALIAS:
+            self._link_translations(stored.article_id, article.translations)
         self._capture(capture, article.site, crawl_id, stored.article_id)
         return stored
 
@@ -272,8 +335,21 @@ class Archive:
                 "headers": json.dumps(capture.headers, ensure_ascii=False),
                 "body": zlib.compress(capture.body),
                 "sha256": hashlib.sha256(capture.body).hexdigest(),
+                "hints": json.dumps(capture.hints, ensure_ascii=False),
             }
         )
+
+    def _link_translations(self, article_id: int, translations: dict[str, str]) -> bool:
+        """Record an article's other-language versions; returns whether any link was new."""
+        table = self.db["article_translations"]
+        known = {row["language"]: row["url"] for row in table.rows_where("article_id = ?", [article_id])}
+        links = {language: canonicalize(url) for language, url in translations.items()}
+        new = [(language, url) for language, url in links.items() if known.get(language) != url]
+        table.upsert_all(
+            [{"article_id": article_id, "language": language, "url": url} for language, url in new],
+            pk=("article_id", "language"),
+        )
+        return bool(new)
 
 
 def _article_fields(article: Article) -> dict:
@@ -283,9 +359,12 @@ def _article_fields(article: Article) -> dict:
         "description": article.description,
         "authors": json.dumps(article.authors, ensure_ascii=False),
         "published": article.published,
+        "published_raw": article.published_raw,
+        "published_source": article.published_source,
         "modified": article.modified,
         "language": article.language,
         "text": article.text,
+        "markdown": article.markdown,
         "categories": json.dumps(article.categories, ensure_ascii=False),
         "tags": json.dumps(article.tags, ensure_ascii=False),
         "image": article.image,

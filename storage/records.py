@@ -11,17 +11,21 @@ class Article:
 
     site: str
     url: str  # the URL the page was fetched from (after redirects)
-    text: str
+    text: str  # plain text, one paragraph per line
     title: str | None = None
     canonical_url: str | None = None  # what the page says its URL is, when on the same site
     description: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None  # ISO 8601: a date, or a date-time with its offset when known
+    published_raw: str | None = None  # the string it was read from, as written
+    published_source: str | None = None  # where: json-ld, meta, time, wp-api, feed, sitemap, ...
     modified: str | None = None
     language: str | None = None
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     image: str | None = None
+    markdown: str | None = None  # the body with its headings, lists and emphasis, for reading
+    translations: dict[str, str] = field(default_factory=dict)  # language -> URL (hreflang)
 
 
 @dataclass
@@ -33,3 +37,4 @@ class Capture:
     headers: dict[str, str]
     body: bytes
     fetched_at: str  # ISO 8601, UTC
+    hints: dict[str, str] = field(default_factory=dict)  # what discovery knew of the URL

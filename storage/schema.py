@@ -8,7 +8,7 @@ import sqlite_utils
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
 BUSY_TIMEOUT_MS = 30_000
@@ -58,9 +58,12 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 "description": str,
                 "authors": str,  # JSON list
                 "published": str,  # ISO 8601 date or date-time, as precise as the source
+                "published_raw": str,  # the string it was read from, as the source wrote it
+                "published_source": str,  # json-ld, meta, time, selector, wp-api, feed, sitemap, ...
                 "modified": str,
                 "language": str,
-                "text": str,
+                "text": str,  # plain text, one paragraph per line
+                "markdown": str,  # the same body with headings, lists and emphasis
                 "categories": str,  # JSON list
                 "tags": str,  # JSON list
                 "image": str,
@@ -139,6 +142,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 "headers": str,  # JSON object
                 "body": bytes,  # zlib-compressed raw bytes as served
                 "sha256": str,  # of the raw bytes
+                "hints": str,  # JSON: what discovery knew of the URL, for re-extraction
             },
             pk="id",
             foreign_keys=[("crawl_id", "crawls", "id"), ("article_id", "articles", "id")],
@@ -146,8 +150,27 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db["pages"].create_index(["url"])
         db["pages"].create_index(["article_id"])
 
+        _create_translations(db)
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_translations(db: sqlite_utils.Database) -> None:
+    """The hreflang links of each article, and a view resolving them to archived articles."""
+    db["article_translations"].create(
+        {"article_id": int, "language": str, "url": str},
+        pk=("article_id", "language"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_translations"].create_index(["url"])
+    db.create_view(
+        "translations",
+        """
+        select t.article_id, t.language, t.url, u.article_id as translation_id
+        from article_translations t
+        left join article_urls u on u.url = t.url
+        """,
+    )
 
 
 def _add_crawl_routes(db: sqlite_utils.Database) -> None:
@@ -160,8 +183,15 @@ def _track_gone_articles(db: sqlite_utils.Database) -> None:
     db["pages"].create_index(["article_id"], if_not_exists=True)
 
 
+def _keep_extraction_details(db: sqlite_utils.Database) -> None:
+    for column in ("published_raw", "published_source", "markdown"):
+        db["articles"].add_column(column, str)
+    db["pages"].add_column("hints", str)
+    _create_translations(db)
+
+
 # version -> the change that brings an archive from version - 1 to it
-MIGRATIONS = {2: _add_crawl_routes, 3: _track_gone_articles}
+MIGRATIONS = {2: _add_crawl_routes, 3: _track_gone_articles, 4: _keep_extraction_details}
 
 
 def migrate(db: sqlite_utils.Database, version: int) -> None:

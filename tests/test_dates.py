@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.dates import first_date, in_window, parse_date, url_date
+from crawler.dates import Dated, first_date, in_window, parse_date, url_date
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
@@ -54,9 +54,15 @@ def test_unusable_dates_give_none(raw):
     assert parse_date(raw, now=NOW) is None
 
 
-def test_first_date_takes_the_first_usable_candidate():
-    assert first_date([None, "not a date", "2022-06-19", "2021-01-01"], now=NOW) == "2022-06-19"
-    assert first_date([None, "March 2019"], now=NOW) is None
+def test_first_date_takes_the_first_usable_candidate_and_keeps_its_raw_string_and_source():
+    candidates = [
+        ("json-ld", None),
+        ("meta", "not a date"),
+        ("time", " 19  juin 2022 "),
+        ("feed", "2021-01-01"),
+    ]
+    assert first_date(candidates, now=NOW) == Dated("2022-06-19", "19 juin 2022", "time")
+    assert first_date([("meta", None), ("time", "March 2019")], now=NOW) is None
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,11 @@ def test_feed_entries_carry_dates_and_titles():
     )
     [link] = discovery.parse_feed(XmlResponse(f"{BASE}/feed/", body=rss))
     assert link.url == f"{BASE}/en/2022/06/19/a/?utm_source=rss"
-    assert link.hints == {"published": "Sun, 19 Jun 2022 10:00:00 +0000", "title": "A visit"}
+    assert link.hints == {
+        "published": "Sun, 19 Jun 2022 10:00:00 +0000",
+        "published_source": "feed",
+        "title": "A visit",
+    }
 
 
 def test_atom_feed_with_relative_links():
@@ -183,7 +187,11 @@ def test_news_sitemap_gives_publication_dates_and_titles():
     )
     _, [page] = discovery.parse_sitemap(XmlResponse(f"{BASE}/news-sitemap.xml", body=body), max_size=10**6)
     assert page.url == f"{BASE}/ar/2022/06/19/a/"
-    assert page.hints == {"published": "2022-06-19T10:00:00+01:00", "title": "زيارة"}
+    assert page.hints == {
+        "published": "2022-06-19T10:00:00+01:00",
+        "published_source": "news-sitemap",
+        "title": "زيارة",
+    }
 
 
 def test_wordpress_api_root_from_header_or_tag():
@@ -217,6 +225,7 @@ def test_wordpress_posts_carry_their_fields_as_hints():
             "modified_gmt": "2022-06-20T08:00:00",
             "title": {"rendered": "ALECSO &#8217;s visit"},
             "_embedded": {"author": [{"name": "ICESCO Media"}]},
+            "lang": "fr",  # Polylang
         },
         {"id": 8},  # no link: skipped
     ]
@@ -227,9 +236,11 @@ def test_wordpress_posts_carry_their_fields_as_hints():
     assert pages == 3
     assert link.hints == {
         "published": "2022-06-19T09:00:00+00:00",
+        "published_source": "wp-api",
         "modified": "2022-06-20T08:00:00+00:00",
         "title": "ALECSO ’s visit",
         "authors": "ICESCO Media",
+        "language": "fr",
     }
     with pytest.raises(discovery.InvalidFeed):
         discovery.parse_wp_posts(

@@ -1,0 +1,229 @@
+"""What a page states about its article in markup: headlines, dates, authors, language, translations.
+
+Pure functions of an lxml tree, read before trafilatura prunes it. The choices between
+sources (which headline, which author names) live here too, so they can be tested on their own.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+
+# JSON-LD types that describe the article itself, most specific first: a page's WebPage
+# object is used only when no article object says otherwise.
+JSON_LD_ARTICLE_TYPES = (
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "pressrelease",
+    "article",
+    "blogposting",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
+    "webpage",
+)
+
+# Where a headline may be read, most reliable first (see choose_title).
+TITLE_SOURCES = ("json-ld", "og", "discovery", "h1", "twitter", "trafilatura", "title")
+
+# What joins a headline to the site's name, a section or a date in <title> and og:title.
+TITLE_SEPARATOR = re.compile(r"\s*[|*·»~｜：]\s*|\s+[-–—:/]\s+")
+
+# Words that introduce a byline rather than belong to a name.
+BYLINE_LABEL = re.compile(
+    r"^(by|from|written by|author|autor(in)?|von|par|por|door|av|di|de|بقلم|كتب|كتبت|إعداد)\s*:?\s+",
+    re.IGNORECASE,
+)
+# Between two names in one byline string: punctuation, or a conjunction (then only between
+# parts that each look like a person's name, so that "Organization for Education and Culture"
+# stays whole).
+NAME_SEPARATOR = re.compile(r"\s*[,;&/]\s*")
+NAME_CONJUNCTION = re.compile(r"\s+(?:and|und|et|og|och|y|e|en|i|و)\s+", re.IGNORECASE)
+PERSON_NAME_WORDS = range(2, 4)
+# A part of a byline longer than this is an organization, a job title or an affiliation.
+MAX_NAME_WORDS = 5
+DOMAIN = re.compile(r"\w\.[a-z]{2,}$", re.IGNORECASE)
+_INITIALS = re.compile(r"\s*\([^)]*\)\s*")
+
+
+@dataclass
+class PageFacts:
+    """The facts a page states in its markup, each with where it came from."""
+
+    titles: dict[str, str] = field(default_factory=dict)  # source -> headline as written there
+    published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw), most reliable first
+    modified: list[tuple[str, str]] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    publishers: set[str] = field(default_factory=set)  # names of the site and its organization
+    canonical: str | None = None
+    language: str | None = None
+    translations: dict[str, str] = field(default_factory=dict)  # language -> URL (hreflang)
+
+
+def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
+    """Read the JSON-LD, OpenGraph and HTML metadata of a page."""
+    facts = PageFacts()
+    articles = sorted(_json_ld_objects(tree), key=_json_ld_rank)
+    articles = [item for item in articles if _json_ld_rank(item) < len(JSON_LD_ARTICLE_TYPES)]
+
+    def meta(*names: str) -> str | None:
+        for name in names:
+            for content in tree.xpath(f"//meta[@property='{name}' or @name='{name}']/@content"):
+                if content := _clean(content):
+                    return content
+        return None
+
+    def first_in_json_ld(key: str) -> str | None:
+        return next((value for item in articles if (value := _clean(item.get(key)))), None)
+
+    candidates = {
+        "json-ld": first_in_json_ld("headline"),
+        "og": meta("og:title"),
+        "h1": _clean(tree.xpath("string((//h1)[1])")),
+        "twitter": meta("twitter:title"),
+        "title": _clean(tree.findtext(".//title")),
+    }
+    facts.titles = {source: title for source, title in candidates.items() if title}
+
+    times = tree.xpath("//article//time[@datetime]/@datetime | //time[@datetime]/@datetime")
+    facts.published = _present(
+        ("json-ld", first_in_json_ld("datePublished")),
+        ("meta", meta("article:published_time", "og:article:published_time", "datePublished")),
+        ("time", times[0] if times else None),
+    )
+    facts.modified = _present(
+        ("json-ld", first_in_json_ld("dateModified")),
+        ("meta", meta("article:modified_time", "og:updated_time", "dateModified")),
+    )
+    facts.authors = next((names for item in articles if (names := _names(item.get("author")))), [])
+    publishers = [meta("og:site_name"), meta("application-name")]
+    publishers += [name for item in articles for name in _names(item.get("publisher"))]
+    facts.publishers = {_key(name) for name in publishers if name}
+    if canonical := tree.xpath("//link[@rel='canonical']/@href"):
+        facts.canonical = canonical[0].strip() or None
+    facts.language = language_code(tree.get("lang") or meta("og:locale") or first_in_json_ld("inLanguage"))
+    for link in tree.xpath("//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]"):
+        if (language := language_code(link.get("hreflang"))) and language != facts.language:
+            facts.translations.setdefault(language, link.get("href").strip())
+    return facts
+
+
+def choose_title(titles: dict[str, str], publishers: Iterable[str] = ()) -> str | None:
+    """The article's headline among the page's candidates (see ``PageFacts.titles``).
+
+    Each candidate is first cut back to another candidate it extends with a separator
+    ("Headline | Site", "Headline - Section - Site"), or stripped of a publisher's name. The
+    JSON-LD headline is the publisher's own statement and decides the words, then og:title,
+    the title discovery found (feed, WordPress API), the <h1>, twitter:title, trafilatura's
+    choice, <title>. When og:title has the same words, its spelling wins:
+    JSON-LD is often serialised by the CMS with entities and typographic quotes re-encoded.
+    """
+    publishers = {_key(name) for name in publishers}
+    cut = {source: _cut(title, titles.values(), publishers) for source, title in titles.items()}
+    chosen = next((cut[source] for source in TITLE_SOURCES if source in cut), None)
+    if chosen and "og" in cut and _key(cut["og"]) == _key(chosen):
+        return cut["og"]
+    return chosen
+
+
+def clean_authors(names: Iterable[str], publishers: Iterable[str] = ()) -> list[str]:
+    """Person names from bylines: labels and initials dropped, joint bylines split, duplicates
+    ("Jane Doe" / "jane-doe") merged. The publisher's own name, a domain or an affiliation is
+    kept only when the byline names no person (then it is the newsroom's or agency's credit)."""
+    publishers = {_key(name) for name in publishers}
+    people: dict[str, str] = {}
+    credits: dict[str, str] = {}
+    for byline in names:
+        byline = BYLINE_LABEL.sub("", _clean(byline) or "")
+        for part in _split_names(_INITIALS.sub(" ", byline)):
+            name = BYLINE_LABEL.sub("", part.strip(" -–—.,"))
+            if not name or "@" in name:
+                continue
+            key = _key(name)
+            # An organization, a domain, or a part too long for a name (a job title, an affiliation)
+            credit = key in publishers or DOMAIN.search(name) or len(name.split()) > MAX_NAME_WORDS
+            (credits if credit else people).setdefault(key, name)
+    return list((people or credits).values())
+
+
+def _split_names(byline: str) -> list[str]:
+    parts = []
+    for part in NAME_SEPARATOR.split(byline):
+        pieces = NAME_CONJUNCTION.split(part)
+        people = all(len(piece.split()) in PERSON_NAME_WORDS for piece in pieces)
+        parts.extend(pieces if people else [part])
+    return parts
+
+
+def _cut(title: str, others: Iterable[str], publishers: set[str]) -> str:
+    """``title`` without what it glues after another candidate or before a publisher's name."""
+    others = {_key(other) for other in others if other != title}
+    for separator in TITLE_SEPARATOR.finditer(title):
+        head, tail = title[: separator.start()], title[separator.end() :]
+        if head and (_key(head) in others or _key(tail) in publishers):
+            return head.strip()
+    return title
+
+
+def _key(text: str) -> str:
+    """What two spellings of the same words share: letters and digits, case folded."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+def _clean(value: Any) -> str | None:
+    """Text from markup or JSON: entities decoded, whitespace collapsed; None when empty."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(html.unescape(value).split()) or None
+
+
+def _present(*candidates: tuple[str, str | None]) -> list[tuple[str, str]]:
+    return [(source, raw) for source, raw in candidates if raw]
+
+
+def language_code(code: Any) -> str | None:
+    """'fr-FR', 'ar_SA', 'EN' -> 'fr', 'ar', 'en'."""
+    if not isinstance(code, str):
+        return None
+    primary = re.split(r"[-_]", code.strip())[0].lower()
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+
+
+def _json_ld_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object of the page, nested ones included (@graph, mainEntity, ...)."""
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            stack = [json.loads(script)]
+        except ValueError:
+            continue
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                yield item
+                stack.extend(value for key, value in item.items() if key in ("@graph", "mainEntity"))
+
+
+def _json_ld_rank(item: dict[str, Any]) -> int:
+    types = item.get("@type", [])
+    types = {str(t).lower() for t in ([types] if isinstance(types, str) else types)}
+    return min((JSON_LD_ARTICLE_TYPES.index(t) for t in types if t in JSON_LD_ARTICLE_TYPES), default=99)
+
+
+def _names(value: Any) -> list[str]:
+    """Names of a JSON-LD author or publisher: a string, an object, or a list of them."""
+    values = value if isinstance(value, list) else [value]
+    names = [_clean(v.get("name") if isinstance(v, dict) else v) for v in values]
+    return [name for name in names if name]
