@@ -18,6 +18,8 @@ from crawler.demo.check import score
 from crawler.demo.server import DemoServer
 from crawler.pipelines import INTERRUPTED_REASONS
 from crawler.probe import entry, report, site_key
+from crawler.reextract import TOTALS as REEXTRACT_TOTALS
+from crawler.reextract import reextract as reextract_archive
 from crawler.runner import crawl_settings, run
 from crawler.serve import datasette_command, write_metadata
 from crawler.sites import (
@@ -197,6 +199,41 @@ def list_sites(db: str, sites_path: str | None) -> None:
         click.echo(f"{key:<16} {site.name:<40} {count:>7} articles   {when}")
     if archive:
         archive.close()
+
+
+@cli.command()
+@click.argument("site_names", metavar="[SITE...]", nargs=-1)
+@db_option
+@sites_option
+def reextract(site_names: tuple[str, ...], db: str, sites_path: str | None) -> None:
+    """Extract the stored pages again, without the network, and update what changed.
+
+    After an upgrade of newsarchive or a new [sites.KEY.selectors] override, this brings
+    the archive's titles, dates, authors and texts up to date from the raw captures. It is
+    not a new version of any article: the pages did not change, only how they are read.
+
+    \b
+    Example: newsarchive reextract icesco
+    """
+    path = sites_file(sites_path)
+    # Overrides come from the sites file when there is one; without it, the generic path.
+    sites = _load(path) if path.exists() or sites_path else {}
+    if not Path(db).exists():
+        raise click.ClickException(f"{db} does not exist: nothing to re-extract")
+    try:
+        with ArchiveLock(db), _open_archive(db) as archive:
+            counts = reextract_archive(archive, sites, site_names)
+    except LockHeld as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    fields = ", ".join(
+        f"{name} {count}" for name, count in sorted(counts.items()) if name not in REEXTRACT_TOTALS
+    )
+    click.echo(
+        f"reextract: {counts['articles']} articles read, {counts['changed']} changed"
+        + (f" ({fields})" if fields else "")
+        + f", {counts['not_article']} no longer read as articles (left as they were)"
+    )
 
 
 @cli.command()

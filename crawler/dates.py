@@ -57,12 +57,20 @@ class MultilingualParserInfo(parserinfo):
 
 
 _PARSER = parser(MultilingualParserInfo())
+# Day and month as numbers, the year last: 19.06.2022, 06/05/2022, 6-5-22.
+_NUMERIC_DATE = re.compile(
+    r"^(?P<first>\d{1,2})(?P<separator>[./-])(?P<second>\d{1,2})(?P=separator)\d{2,4}\b"
+)
 _DEFAULT_A = datetime(1, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2, 2, 2, 1, 1, 1)
 
 
-def parse_date(raw: str | None, now: datetime | None = None) -> str | None:
-    """Normalize a date string to ISO 8601, or None when it is incomplete or implausible.
+def parse_date(raw: str | None, now: datetime | None = None, dayfirst: bool | None = None) -> str | None:
+    """Normalize a date string to ISO 8601, or None when it is incomplete, ambiguous or implausible.
+
+    All-numeric dates: with dots (19.06.2022) the day comes first, as everywhere dots are
+    used; with slashes or dashes (06/05/2022) ``dayfirst`` says how the page's language
+    writes them, and when it is not known and both readings are possible, the date is refused.
 
     >>> parse_date("2022-06-19T10:32:11+01:00")
     '2022-06-19T10:32:11+01:00'
@@ -76,11 +84,19 @@ def parse_date(raw: str | None, now: datetime | None = None) -> str | None:
     text = " ".join(raw.translate(_DIGITS).split())
     if not text or len(text) > MAX_LENGTH:
         return None
+    if numeric := _NUMERIC_DATE.match(text):
+        first, separator, second = int(numeric["first"]), numeric["separator"], int(numeric["second"])
+        if separator == ".":
+            dayfirst = True
+        elif dayfirst is None and first <= 12 and second <= 12 and first != second:
+            return None  # 06/05/2022: June or May? Not guessed.
+    else:
+        dayfirst = False  # year first (2024/12/04) or month names: dateutil's dayfirst would misread them
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownTimezoneWarning)
         try:
-            a = _PARSER.parse(text, default=_DEFAULT_A)
-            b = _PARSER.parse(text, default=_DEFAULT_B)
+            a = _PARSER.parse(text, default=_DEFAULT_A, dayfirst=bool(dayfirst))
+            b = _PARSER.parse(text, default=_DEFAULT_B, dayfirst=bool(dayfirst))
         except (ParserError, OverflowError, ValueError, TypeError, ArithmeticError):
             return None
     unknown_zone = any(issubclass(w.category, UnknownTimezoneWarning) for w in caught)
@@ -111,11 +127,13 @@ class Dated:
     source: str  # e.g. "json-ld", "meta", "time", "wp-api", "feed", "sitemap", "text"
 
 
-def first_date(candidates: Iterable[tuple[str, str | None]], now: datetime | None = None) -> Dated | None:
+def first_date(
+    candidates: Iterable[tuple[str, str | None]], now: datetime | None = None, dayfirst: bool | None = None
+) -> Dated | None:
     """The first (source, raw string) candidate, in order of reliability, that parses to a
     plausible date."""
     for source, raw in candidates:
-        if (value := parse_date(raw, now)) is not None:
+        if (value := parse_date(raw, now, dayfirst)) is not None:
             return Dated(value, " ".join(raw.split()), source)
     return None
 

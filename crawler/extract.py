@@ -109,13 +109,18 @@ def extract(
     if len(text) < MIN_TEXT_CHARS:
         return None
 
+    language = facts.language or language_code(hints.get("language")) or _detect_language(text)
+    # 06/05/2022 is May in French and Arabic, June in American English: not guessed there.
+    dayfirst = None if language in (None, "en") else True
     published = first_date(
         [
             ("selector", override.get("published")),
             *facts.published,
             (hints.get("published_source", "discovery"), hints.get("published")),
-            ("trafilatura", document.date),
-        ]
+            ("byline", facts.byline_date),  # as the page shows it to readers
+            ("trafilatura", document.date),  # htmldate's guess: URL, text, preferring the original date
+        ],
+        dayfirst=dayfirst,
     )
     modified = first_date([*facts.modified, ("discovery", hints.get("modified"))])
     canonical = facts.canonical or document.url
@@ -133,7 +138,7 @@ def extract(
         published_raw=published.raw if published else None,
         published_source=published.source if published else None,
         modified=modified.value if modified else None,
-        language=facts.language or language_code(hints.get("language")) or _detect_language(text),
+        language=language,
         text=text,
         markdown=xmltotxt(body, include_formatting=True).strip(),
         categories=list(document.categories or []),
@@ -199,7 +204,7 @@ def _is_chrome_line(line: str) -> bool:
     return (
         len(line) <= MAX_DATE_LINE
         and any(c.isdigit() for c in line)  # no date without a digit: spare dateutil the prose
-        and parse_date(line.lstrip("-•*· ")) is not None
+        and parse_date(line.lstrip("-•*· "), dayfirst=True) is not None  # either reading is a date
     )
 
 

@@ -37,6 +37,10 @@ JSON_LD_ARTICLE_TYPES = (
 # Where a headline may be read, most reliable first (see choose_title).
 TITLE_SOURCES = ("json-ld", "og", "discovery", "h1", "twitter", "trafilatura", "title")
 
+# The date a theme prints in the article's byline: a <time> or an element classed as a date.
+BYLINE_DATE_XPATH = "(//article | //main)//*[self::time or contains(@class, 'date')]"
+MAX_BYLINE_DATE = 60
+
 # What joins a headline to the site's name, a section or a date in <title> and og:title.
 TITLE_SEPARATOR = re.compile(r"\s*[|*·»~｜：]\s*|\s+[-–—:/]\s+")
 
@@ -64,6 +68,7 @@ class PageFacts:
     titles: dict[str, str] = field(default_factory=dict)  # source -> headline as written there
     published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw), most reliable first
     modified: list[tuple[str, str]] = field(default_factory=list)
+    byline_date: str | None = None  # the date as the article's byline shows it, for people
     authors: list[str] = field(default_factory=list)
     publishers: set[str] = field(default_factory=set)  # names of the site and its organization
     canonical: str | None = None
@@ -102,6 +107,7 @@ def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
         ("meta", meta("article:published_time", "og:article:published_time", "datePublished")),
         ("time", times[0] if times else None),
     )
+    facts.byline_date = _byline_date(tree)
     facts.modified = _present(
         ("json-ld", first_in_json_ld("dateModified")),
         ("meta", meta("article:modified_time", "og:updated_time", "dateModified")),
@@ -117,6 +123,16 @@ def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
         if (language := language_code(link.get("hreflang"))) and language != facts.language:
             facts.translations.setdefault(language, link.get("href").strip())
     return facts
+
+
+def _byline_date(tree: lxml.html.HtmlElement) -> str | None:
+    """The first short text with a digit in the byline's date element (one text node: the
+    comment counter beside it must not become an hour)."""
+    for element in tree.xpath(BYLINE_DATE_XPATH):
+        for text in element.itertext():
+            if (text := " ".join(text.split())) and len(text) <= MAX_BYLINE_DATE:
+                return text if any(c.isdigit() for c in text) else None
+    return None
 
 
 def choose_title(titles: dict[str, str], publishers: Iterable[str] = ()) -> str | None:

@@ -11,6 +11,9 @@ from storage.loader import Archive
 
 BATCH_SIZE = 50  # articles per transaction
 
+# The counts that are not a field's name.
+TOTALS = ("articles", "changed", "not_article")
+
 
 def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] = ()) -> Counter[str]:
     """Extract every article's newest capture again (of the ``only`` sites, or all) with

@@ -96,3 +96,18 @@ def test_in_window_open_ended():
 )
 def test_url_date(url, day):
     assert url_date(url) == day
+
+
+@pytest.mark.parametrize(
+    ("raw", "dayfirst", "expected"),
+    [
+        ("05.01.2024, 15:23", None, "2024-01-05T15:23:00"),  # dots: the day first, everywhere
+        ("06/05/2022", True, "2022-05-06"),  # French, Arabic
+        ("06/05/2022", False, "2022-06-05"),  # American English
+        ("06/05/2022", None, None),  # language unknown: May or June is not guessed
+        ("19/06/2022", None, "2022-06-19"),  # only one reading
+        ("2023/12/04 00:05", True, "2023-12-04T00:05:00"),  # year first: dayfirst does not apply
+    ],
+)
+def test_numeric_dates_are_read_as_the_language_writes_them_or_refused(raw, dayfirst, expected):
+    assert parse_date(raw, now=NOW, dayfirst=dayfirst) == expected

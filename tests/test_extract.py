@@ -8,6 +8,7 @@ from html import escape
 import pytest
 from conftest import SHARED
 
+from crawler.demo.content import CHROME
 from crawler.demo.site import DemoSite
 from crawler.extract import extract
 
@@ -143,3 +144,132 @@ def test_every_sample_article_matches_its_truth():
             truth["language"],
         )
         assert article.text == truth["text"], truth["url"]
+
+
+@pytest.mark.parametrize(
+    ("language", "byline", "published"),
+    [
+        ("en", "June 19, 2022", "2022-06-19"),
+        ("en", "19/06/2022", "2022-06-19"),
+        ("fr", "06/05/2022", "2022-05-06"),
+        ("fr", "17 juin 2022", "2022-06-17"),
+        ("fr", "le 17 juin 2022 à 10h30", "2022-06-17T10:30:00"),
+        ("ar", "19 يونيو 2022", "2022-06-19"),
+        ("ar", "١٩ يونيو ٢٠٢٢", "2022-06-19"),
+        ("ar", "الأحد 19 يونيو 2022", "2022-06-19"),
+        ("ar", "19 حزيران 2022", "2022-06-19"),
+    ],
+)
+def test_a_date_written_in_the_byline_is_read_and_kept_as_written(language, byline, published):
+    title, paragraphs = seed_article()
+    page = wordpress_page(title, paragraphs, byline=byline).replace('lang="en-US"', f'lang="{language}"')
+    article = extract(page, SEED_URL, "icesco")
+    assert (article.published, article.published_raw) == (published, byline)
+    assert article.published_source in ("byline", "trafilatura")
+    assert byline not in article.text  # the byline is not part of the body
+
+
+@pytest.mark.parametrize(
+    ("head", "hints", "source", "raw", "published"),
+    [
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-06-19T11:05:00+01:00"}</script>',
+            {},
+            "json-ld",
+            "2022-06-19T11:05:00+01:00",
+            "2022-06-19T11:05:00+01:00",
+        ),
+        (
+            '<meta property="article:published_time" content="2022-06-19T10:05:00Z">',
+            {},
+            "meta",
+            "2022-06-19T10:05:00Z",
+            "2022-06-19T10:05:00+00:00",
+        ),
+        (
+            "",
+            {"published": "2022-06-19T09:00:00+00:00", "published_source": "wp-api"},
+            "wp-api",
+            "2022-06-19T09:00:00+00:00",
+            "2022-06-19T09:00:00+00:00",
+        ),
+    ],
+)
+def test_structured_dates_come_first_with_their_source(head, hints, source, raw, published):
+    title, paragraphs = seed_article()
+    article = extract(
+        wordpress_page(title, paragraphs, head, byline="June 1, 2022"), SEED_URL, "icesco", hints
+    )
+    assert (article.published_source, article.published_raw, article.published) == (source, raw, published)
+
+
+def test_an_impossible_date_is_never_stored():
+    title, paragraphs = seed_article()
+    head = '<meta property="article:published_time" content="2099-01-01T00:00:00Z">'
+    article = extract(wordpress_page(title, paragraphs, head, byline="31 février 2022"), SEED_URL, "icesco")
+    assert article.published is None or article.published.startswith("2022")
+    assert not (article.published or "").startswith("2099")
+
+
+def test_the_markdown_form_keeps_headings_lists_and_paragraphs():
+    title, paragraphs = seed_article()
+    page = wordpress_page(title, paragraphs).replace(
+        f"<p>{escape(paragraphs[1])}</p>",
+        f"<h2>Agreements signed</h2><ul><li>A memorandum on culture</li><li>A youth programme</li></ul>"
+        f"<p>{escape(paragraphs[1])}</p>",
+    )
+    article = extract(page, SEED_URL, "icesco")
+    assert "## Agreements signed\n" in article.markdown
+    assert "- A memorandum on culture\n- A youth programme" in article.markdown
+    assert f"{paragraphs[0]}\n\n" in article.markdown  # paragraphs stay apart for a reader
+    assert "Agreements signed\n- A memorandum on culture" in article.text  # the plain form: no markup
+    assert "#" not in article.text
+
+
+def test_site_selectors_override_the_generic_extraction():
+    title, paragraphs = seed_article()
+    page = wordpress_page(title, paragraphs, byline="").replace(
+        '<div class="entry-content">',
+        '<p class="kicker">Press release</p><span class="when" data-day="2022-06-18">Saturday</span>'
+        '<div class="entry-content">',
+    )
+    page = page.replace("<footer>", f"<div class='box'><p>{'Unrelated boxed text. ' * 30}</p></div><footer>")
+    selectors = {
+        "title": "p.kicker",
+        "published": "//span[@class='when']/@data-day",
+        "body": "div.entry-content",
+    }
+    article = extract(page, SEED_URL, "icesco", selectors=selectors)
+    assert article.title == "Press release"
+    assert (article.published, article.published_source) == ("2022-06-18", "selector")
+    assert article.text.split("\n") == paragraphs
+    # a selector that no longer matches (the site was redesigned) falls back to the generic path
+    fallback = extract(page, SEED_URL, "icesco", selectors={"body": "div.gone", "title": "h6.gone"})
+    assert fallback.title == title and paragraphs[0] in fallback.text
+
+
+def test_language_is_detected_when_the_page_does_not_declare_it():
+    title, paragraphs = seed_article()
+    page = wordpress_page(title, paragraphs).replace(' lang="en-US"', "")
+    assert extract(page, SEED_URL, "icesco").language == "en"
+    assert extract(page, SEED_URL, "icesco", hints={"language": "fr_FR"}).language == "fr"
+
+
+def test_translations_are_absolute_urls():
+    title, paragraphs = seed_article()
+    head = '<link rel="alternate" hreflang="ar" href="/ar/2022/06/19/visit/">'
+    article = extract(wordpress_page(title, paragraphs, head), SEED_URL, "icesco")
+    assert article.translations == {"ar": "https://www.icesco.org/ar/2022/06/19/visit/"}
+
+
+def test_no_chrome_of_the_sample_site_reaches_the_text_or_the_markdown():
+    site = DemoSite("http://127.0.0.1:8765")
+    for sample in site.articles:
+        strings = CHROME[sample.language].values()
+        strings = [s for value in strings for s in ([value] if isinstance(value, str) else value)]
+        article = extract(site.respond(sample.path).body.decode("utf-8"), site.base_url + sample.path, "demo")
+        for form in (article.text, article.markdown):
+            lines = {line.strip("-#*> ") for line in form.splitlines()}
+            for chrome in strings:
+                assert chrome not in lines, (sample.path, chrome)
+                assert len(chrome) < 15 or chrome not in form, (sample.path, chrome)

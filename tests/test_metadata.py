@@ -1,0 +1,131 @@
+"""What pages state about their articles: the headline among its candidates, the bylines, the
+language and the translations."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pytest
+
+from crawler.metadata import choose_title, clean_authors, page_facts
+
+
+@pytest.mark.parametrize(
+    ("titles", "publishers", "expected"),
+    [
+        # <title> and og:title with the site's name glued on; the <h1> is the headline
+        (
+            {"og": "ICESCO signs an agreement | ICESCO", "h1": "ICESCO signs an agreement"},
+            {"ICESCO"},
+            "ICESCO signs an agreement",
+        ),
+        # "Headline - Section - Site": cut back to the candidate it extends
+        (
+            {"title": "Ukraine: aims and risks | Europe | DW | 28.04.2023", "h1": "Ukraine: aims and risks"},
+            set(),
+            "Ukraine: aims and risks",
+        ),
+        # the site name is known (og:site_name) even when no other candidate confirms the cut
+        ({"title": "Signature d'un accord – ALECSO"}, {"alecso"}, "Signature d'un accord"),
+        ({"title": "توقيع اتفاقية تعاون - الإيسيسكو"}, {"الإيسيسكو"}, "توقيع اتفاقية تعاون"),
+        # CJK sites glue their name with full-width bars
+        (
+            {"og": "大学に不正に支払わせ｜東京新聞", "h1": "大学に不正に支払わせ"},
+            set(),
+            "大学に不正に支払わせ",
+        ),
+        # JSON-LD's headline decides the words over an SEO og:title ...
+        (
+            {"json-ld": "Director General visits Rabat", "og": "Visit to Rabat: what was agreed", "h1": "x"},
+            set(),
+            "Director General visits Rabat",
+        ),
+        # ... and og:title the spelling, when the words are the same
+        (
+            {
+                "json-ld": "Strava taps AI, unveils ‘family’ plan",
+                "og": "Strava taps AI, unveils 'family' plan | TC",
+            },
+            set(),
+            "Strava taps AI, unveils 'family' plan",
+        ),
+        # a colon inside a headline is not a separator to cut at
+        (
+            {"h1": "Rabat: ALECSO's Director visits ICESCO"},
+            {"ICESCO"},
+            "Rabat: ALECSO's Director visits ICESCO",
+        ),
+        ({}, set(), None),
+    ],
+)
+def test_choose_title(titles, publishers, expected):
+    assert choose_title(titles, publishers) == expected
+
+
+@pytest.mark.parametrize(
+    ("bylines", "publishers", "expected"),
+    [
+        (["By Jane Doe"], set(), ["Jane Doe"]),
+        (["Par Marie Curie"], set(), ["Marie Curie"]),
+        (["بقلم أحمد علي"], set(), ["أحمد علي"]),
+        (["Jane Doe and John Smith"], set(), ["Jane Doe", "John Smith"]),
+        (["Amina Idrissi, Paul Martin et Léa Dubois"], set(), ["Amina Idrissi", "Paul Martin", "Léa Dubois"]),
+        (["Elena Oberholzer (obe)", "Oliver Maksan (oma)"], set(), ["Elena Oberholzer", "Oliver Maksan"]),
+        (["Sophie Foster", "sophie-foster"], set(), ["Sophie Foster"]),  # a slug of the same name
+        # the publisher mixed in with people is dropped, an affiliation too ...
+        (["Jane Doe", "ICESCO"], {"ICESCO"}, ["Jane Doe"]),
+        (
+            ["Povilas Aleksandravičius, Professor at the Faculty of Human and Social Studies, Lrt.lt"],
+            set(),
+            ["Povilas Aleksandravičius"],
+        ),
+        # ... but when it is the only credit, it is the credit
+        (["Associated Press"], {"Associated Press"}, ["Associated Press"]),
+        (
+            ["Mediterranean Organization for Education and Culture"],
+            set(),
+            ["Mediterranean Organization for Education and Culture"],
+        ),
+        (["press@icesco.org"], set(), []),
+    ],
+)
+def test_clean_authors(bylines, publishers, expected):
+    assert clean_authors(bylines, publishers) == expected
+
+
+def test_page_facts_read_json_ld_open_graph_and_links():
+    ld = [
+        {
+            "@type": "WebPage",
+            "name": "A page",
+            "mainEntity": {
+                "@type": "NewsArticle",
+                "headline": "A &amp; B meet",
+                "datePublished": "2022-06-19T10:00:00+01:00",
+                "author": [{"@type": "Person", "name": "Jane Doe"}],
+                "publisher": {"@type": "Organization", "name": "ICESCO"},
+            },
+        },
+    ]
+    page = f"""<html lang="fr-FR"><head>
+    <script type="application/ld+json">{json.dumps(ld)}</script>
+    <meta property="og:title" content="A &amp; B meet - ICESCO"><meta property="og:site_name" content="ICESCO">
+    <meta property="article:published_time" content="2022-06-19T09:00:00+00:00">
+    <link rel="alternate" hreflang="ar" href="/ar/a-b/"><link rel="alternate" hreflang="en-US" href="/en/a-b/">
+    <link rel="alternate" hreflang="fr" href="/fr/a-b/"><link rel="canonical" href="https://icesco.org/fr/a-b/">
+    </head><body><article><h1>A &amp; B meet</h1><div class="post-date"><span>19 juin 2022</span> <span>3</span></div>
+    <p>Text.</p></article></body></html>"""
+    facts = page_facts(lxml.html.fromstring(page))
+
+    assert facts.titles["json-ld"] == facts.titles["h1"] == "A & B meet"  # entities decoded
+    assert facts.published == [
+        ("json-ld", "2022-06-19T10:00:00+01:00"),
+        ("meta", "2022-06-19T09:00:00+00:00"),
+    ]
+    assert facts.byline_date == "19 juin 2022"  # not "19 juin 2022 3": the counter is not an hour
+    assert facts.authors == ["Jane Doe"]
+    assert {"icesco"} <= facts.publishers
+    assert facts.language == "fr"
+    assert facts.translations == {"ar": "/ar/a-b/", "en": "/en/a-b/"}  # its own language left out
+    assert facts.canonical == "https://icesco.org/fr/a-b/"
