@@ -214,11 +214,14 @@ def select_sites(sites: dict[str, Site], names: list[str], path: str | Path) -> 
 
 
 def toml_table(key: str, table: dict[str, object]) -> str:
-    """A ``[sites.KEY]`` table as TOML text: strings, lists of strings (regexes as literals)."""
+    """A ``[sites.KEY]`` table as TOML text: strings, lists of strings (regexes as literals),
+    and tables of strings (inline)."""
 
     def value(name: str, item: object) -> str:
         if isinstance(item, list):
             return "[" + ", ".join(value(name, i) for i in item) + "]"
+        if isinstance(item, dict):
+            return "{ " + ", ".join(f"{json.dumps(k)} = {value(k, v)}" for k, v in item.items()) + " }"
         text = str(item)
         if name.endswith("_patterns") and "'" not in text and "\n" not in text:
             return f"'{text}'"  # literal string: a regex's backslashes stay as written

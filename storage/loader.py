@@ -169,8 +169,8 @@ class Archive:
                 names = {name for name in fields if name not in ("content_hash", "word_count")}
                 if self._link_translations(article_id, article.translations):
                     names.add("translations")
-                changed.update(names)
-                changed["changed"] += bool(names)
+                if names:
+                    changed.update(names | {"changed"})
         return changed
 
     # -- crawl runs ------------------------------------------------------------------

@@ -200,6 +200,36 @@ def test_foreign_files_are_refused_untouched(tmp_path, content, message):
     assert path.read_bytes() == before
 
 
+def test_translations_link_articles_across_languages(archive):
+    en = archive.store(
+        article(translations={"ar": "https://example.org/ar/2022/06/19/visit/?utm_source=x"}), capture()
+    )
+    ar_url = "https://example.org/ar/2022/06/19/visit/"
+    ar = archive.store(
+        article(url=ar_url, text="زيارة المدير العام إلى الرباط", language="ar"), capture(ar_url)
+    )
+    rows = list(archive.db.query("select article_id, language, translation_id from translations"))
+    assert rows == [{"article_id": en.article_id, "language": "ar", "translation_id": ar.article_id}]
+
+
+def test_update_extraction_changes_fields_in_place_without_a_new_version(archive):
+    stored = archive.store(article(published="2022-06-19"), capture())
+    [latest] = archive.latest_captures(["org"])
+    assert (latest.article_id, latest.body, latest.hints) == (stored.article_id, b"<html>x</html>", {})
+
+    same = archive.update_extraction([(stored.article_id, article(published="2022-06-19"))])
+    assert same == {}
+    better = article(title="The real headline", text=BODY + "\nA third paragraph.", published=None)
+    changed = archive.update_extraction([(stored.article_id, better)])
+    assert changed == {"changed": 1, "title": 1, "text": 1}
+    row = archive.db["articles"].get(stored.article_id)
+    assert (row["title"], row["version"], row["published"]) == ("The real headline", 1, "2022-06-19")
+    assert archive.db["article_versions"].count == 0
+    # the new text is what the next crawl compares against
+    again = archive.store(better, capture(when="2024-02-01T00:00:00+00:00"))
+    assert again.outcome is Outcome.UNCHANGED
+
+
 def test_an_archive_of_the_first_schema_is_upgraded_in_place(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(Path(__file__).parent / "data" / "archive-v1.db", path)
@@ -207,6 +237,8 @@ def test_an_archive_of_the_first_schema_is_upgraded_in_place(tmp_path):
     with Archive(str(path)) as archive:
         assert archive.db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
         assert "routes" in archive.db["crawls"].columns_dict
+        assert {"published_raw", "published_source", "markdown"} <= set(archive.db["articles"].columns_dict)
+        assert "hints" in archive.db["pages"].columns_dict and "translations" in archive.db.view_names()
         [old] = archive.db["articles"].rows
         assert old["title"] == "First schema article"
         # The upgraded archive takes new articles, deduplicates against old ones and searches both.

@@ -54,6 +54,14 @@ def test_minimal_site_gets_defaults(tmp_path):
         ),
         ({**GOOD, "start_url": ["https://x.org/"]}, "[sites.org]: unknown field(s) start_url"),
         ({**GOOD, "name": ""}, "[sites.org] name: must be a non-empty string"),
+        ({**GOOD, "selectors": "h1"}, "[sites.org] selectors: must be a table"),
+        ({**GOOD, "selectors": {"headline": "h1"}}, "[sites.org] selectors.headline: unknown selector"),
+        ({**GOOD, "selectors": {"body": "div..x"}}, "[sites.org] selectors.body: 'div..x' is neither"),
+        (
+            {**GOOD, "selectors": {"published": "//span[@"}},
+            "[sites.org] selectors.published: '//span[@' is neither",
+        ),
+        ({**GOOD, "selectors": {"title": ""}}, "[sites.org] selectors.title: must be a CSS selector"),
     ],
 )
 def test_bad_site_is_refused_naming_file_site_and_field(tmp_path, table, message):
@@ -61,6 +69,20 @@ def test_bad_site_is_refused_naming_file_site_and_field(tmp_path, table, message
     with pytest.raises(SitesConfigError) as error:
         load_sites(path)
     assert str(error.value).startswith(f"{path}: {message}")
+
+
+def test_selectors_are_read_from_their_own_table(tmp_path):
+    path = write(
+        tmp_path,
+        toml_table("org", GOOD)
+        + "[sites.org.selectors]\n"
+        + 'title = "h1.headline"\n'
+        + "published = \"//span[@class='date']/@content\"\n",
+    )
+    assert load_sites(path)["org"].selectors == {
+        "title": "h1.headline",
+        "published": "//span[@class='date']/@content",
+    }
 
 
 @pytest.mark.parametrize(
