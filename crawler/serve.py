@@ -30,8 +30,13 @@ def metadata(db_path: str) -> dict[str, Any]:
                         "columns": {
                             "url": "Canonical URL of the article",
                             "published": "Publication date (ISO 8601: a date, or a date-time with its offset)",
+                            "published_raw": "The date as the source wrote it, before normalization",
+                            "published_source": "Where the date was read: json-ld, meta, time, selector, wp-api, feed, news-sitemap, byline, trafilatura",
                             "modified": "Last modification date, when the page gives one",
+                            "authors": "People credited (JSON list); a newsroom or agency when no person is",
+                            "language": "Declared by the page (or its WordPress API entry), else detected from the text",
                             "text": "The article body as plain text, one paragraph per line",
+                            "markdown": "The same body with its headings, lists and emphasis (Markdown)",
                             "content_hash": "SHA-256 of the normalized text; equal texts are one article",
                             "version": "1, plus one for every change of the text (see article_versions)",
                             "gone_at": "When the site first answered 404/410 for the article (the row is kept)",
@@ -41,8 +46,14 @@ def metadata(db_path: str) -> dict[str, Any]:
                         "description": "Every URL that led to an article: canonical, fetched, or an alias."
                     },
                     "article_versions": {"description": "Earlier texts of articles that changed."},
+                    "article_translations": {
+                        "description": "The other-language versions each article links to (hreflang)."
+                    },
+                    "translations": {
+                        "description": "article_translations with translation_id: the linked article, once archived."
+                    },
                     "pages": {
-                        "description": "Raw captures: zlib-compressed HTML as served, with status and headers."
+                        "description": "Raw captures: zlib-compressed HTML as served, with status, headers and what discovery knew (hints); `newsarchive reextract` reads them again."
                     },
                     "crawls": {
                         "description": "One row per crawl run, with its counts; routes: per discovery route, requests made and article URLs found.",
