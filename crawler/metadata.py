@@ -101,7 +101,7 @@ def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
     }
     facts.titles = {source: title for source, title in candidates.items() if title}
 
-    times = tree.xpath("//article//time[@datetime]/@datetime | //time[@datetime]/@datetime")
+    times = tree.xpath("//article//time/@datetime") or tree.xpath("//time/@datetime")  # the article's first
     facts.published = _present(
         ("json-ld", first_in_json_ld("datePublished")),
         ("meta", meta("article:published_time", "og:article:published_time", "datePublished")),
@@ -115,7 +115,7 @@ def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
     facts.authors = next((names for item in articles if (names := _names(item.get("author")))), [])
     publishers = [meta("og:site_name"), meta("application-name")]
     publishers += [name for item in articles for name in _names(item.get("publisher"))]
-    facts.publishers = {_key(name) for name in publishers if name}
+    facts.publishers = {name for name in publishers if name}
     if canonical := tree.xpath("//link[@rel='canonical']/@href"):
         facts.canonical = canonical[0].strip() or None
     facts.language = language_code(tree.get("lang") or meta("og:locale") or first_in_json_ld("inLanguage"))
@@ -145,7 +145,7 @@ def choose_title(titles: dict[str, str], publishers: Iterable[str] = ()) -> str 
     choice, <title>. When og:title has the same words, its spelling wins:
     JSON-LD is often serialised by the CMS with entities and typographic quotes re-encoded.
     """
-    publishers = {_key(name) for name in publishers}
+    publishers = {_key(name) for name in publishers} - {""}
     cut = {source: _cut(title, titles.values(), publishers) for source, title in titles.items()}
     chosen = next((cut[source] for source in TITLE_SOURCES if source in cut), None)
     if chosen and "og" in cut and _key(cut["og"]) == _key(chosen):
@@ -157,7 +157,7 @@ def clean_authors(names: Iterable[str], publishers: Iterable[str] = ()) -> list[
     """Person names from bylines: labels and initials dropped, joint bylines split, duplicates
     ("Jane Doe" / "jane-doe") merged. The publisher's own name, a domain or an affiliation is
     kept only when the byline names no person (then it is the newsroom's or agency's credit)."""
-    publishers = {_key(name) for name in publishers}
+    publishers = {_key(name) for name in publishers} - {""}
     people: dict[str, str] = {}
     credits: dict[str, str] = {}
     for byline in names:

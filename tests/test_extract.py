@@ -273,3 +273,49 @@ def test_no_chrome_of_the_sample_site_reaches_the_text_or_the_markdown():
             for chrome in strings:
                 assert chrome not in lines, (sample.path, chrome)
                 assert len(chrome) < 15 or chrome not in form, (sample.path, chrome)
+
+
+HEADLINES = {
+    "en": ("ICESCO and ALECSO sign a cooperation agreement", "ICESCO"),
+    "fr": ("L'ICESCO et l'ALECSO signent un accord de coopération", "ICESCO"),
+    "ar": ("الإيسيسكو والألكسو توقعان اتفاقية تعاون", "الإيسيسكو"),
+}
+
+
+def page_with(language: str, head: str, h1: str = "") -> str:
+    _, paragraphs = seed_article()
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f'<html lang="{language}"><head><meta charset="utf-8">{head}</head><body>'
+        f'<nav class="menu"><a href="/">Home</a></nav><article>{h1}<div class="entry-content">{body}</div></article>'
+        "</body></html>"
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        # <title> with " | Site" glued on, the site named by og:site_name, no <h1>
+        lambda h, site: (f'<title>{h} | {site}</title><meta property="og:site_name" content="{site}">', ""),
+        # og:title and <title> with " - Publisher" glued on, the <h1> the headline alone
+        lambda h, site: (
+            f'<title>{h} - {site}</title><meta property="og:title" content="{h} – {site}">',
+            f"<h1>{h}</h1>",
+        ),
+        # "Headline - Section - Site"
+        lambda h, site: (f"<title>{h} - News - {site}</title>", f"<h1>{h}</h1>"),
+        # JSON-LD's headline over an SEO <title> and a kicker in the <h1>
+        lambda h, site: (
+            f'<title>Read: {site} news today</title><script type="application/ld+json">'
+            f"{json.dumps({'@type': 'NewsArticle', 'headline': h})}</script>",
+            f"<h1><span>Rabat</span> {h}</h1>",
+        ),
+    ],
+)
+def test_the_headline_is_found_in_every_language(language, pattern):
+    headline, site = HEADLINES[language]
+    head, h1 = pattern(escape(headline), escape(site))
+    article = extract(page_with(language, head, h1), SEED_URL, "icesco")
+    assert article.title == headline
+    assert not article.text.startswith(headline)  # not repeated as the first paragraph
