@@ -47,7 +47,7 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
-        self.archive = Archive(self.db_path)
+        self.archive = Archive(self.db_path, self.crawler.settings.getfloat("NEWSARCHIVE_NEAR_DUPLICATE"))
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 
     def process_item(self, item: FetchedPage) -> FetchedPage:
@@ -91,10 +91,13 @@ class ArchivePipeline:
         stats = self.stats
         counts = {
             "requests": stats.get_value("downloader/request_count", 0),
-            "new": stats.get_value(f"archive/{Outcome.NEW}", 0),
+            # a near-duplicate is a new article too, with duplicate_of set
+            "new": stats.get_value(f"archive/{Outcome.NEW}", 0)
+            + stats.get_value(f"archive/{Outcome.DUPLICATE}", 0),
             "updated": stats.get_value(f"archive/{Outcome.UPDATED}", 0),
             "unchanged": stats.get_value(f"archive/{Outcome.UNCHANGED}", 0),
             "aliases": stats.get_value(f"archive/{Outcome.ALIAS}", 0),
+            "duplicates": stats.get_value(f"archive/{Outcome.DUPLICATE}", 0),
             "not_articles": stats.get_value("archive/not_article", 0),
             "gone": stats.get_value("archive/gone", 0),
             "errors": stats.get_value("archive/errors", 0),

@@ -7,6 +7,7 @@ The ``newsarchive`` command loads this module; so does ``scrapy crawl news`` thr
 import os
 
 from crawler import __version__
+from storage.loader import NEAR_DUPLICATE_RESEMBLANCE
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -21,6 +22,9 @@ NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
 NEWSARCHIVE_SITES = os.environ.get("NEWSARCHIVE_SITES", "sites.toml")
 # Articles written per transaction: fewer commits, and a crash loses at most one batch.
 NEWSARCHIVE_BATCH_SIZE = 50
+# Dedupe rule 3: texts at least this alike (0..1, Jaccard of word 3-shingles) are
+# near-duplicates, stored with duplicate_of (the default is measured by bench/duplicates.py).
+NEWSARCHIVE_NEAR_DUPLICATE = NEAR_DUPLICATE_RESEMBLANCE
 # Sitemaps may be up to 50 MB uncompressed (sitemaps.org); pages get far less (below).
 NEWSARCHIVE_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 

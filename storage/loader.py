@@ -4,7 +4,9 @@ Dedupe rules (../DESIGN.md), applied in order within a site:
 
 1. the same canonical URL (or any URL already known to lead to an article) is the same
    article: changed text makes a new version, unchanged text only touches ``last_seen``;
-2. another URL with identical normalized text is an alias of the existing article.
+2. another URL with identical normalized text is an alias of the existing article;
+3. a near-identical text, in this site or another (a joint press release), is stored as an
+   article of its own, with ``duplicate_of`` pointing at the earliest of its kind.
 
 Every store is one transaction: the article row, its URLs, its earlier version and the raw
 capture are written together or not at all.
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from storage.fingerprint import content_hash
+from storage.fingerprint import content_hash, distinctive_words, resemblance, shingles
 from storage.records import Article, Capture
 from storage.schema import open_database
 from storage.urls import canonicalize
@@ -34,6 +36,7 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     ALIAS = "alias"
+    DUPLICATE = "duplicate"  # new, and a near-duplicate of an earlier article
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,19 @@ def utcnow() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+# Dedupe rule 3: texts at least this alike (Jaccard index of word 3-shingles) are near-duplicates.
+# Chosen with bench/duplicates.py on planted copies and distinct articles of one template.
+NEAR_DUPLICATE_RESEMBLANCE = 0.8
+# How many of the archive's closest texts (by full-text search) rule 3 compares a new one with.
+NEAR_DUPLICATE_CANDIDATES = 20
+
+
 class Archive:
     """``archive.db``: open it, store articles in it, record crawl runs."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, near_duplicate_resemblance: float = NEAR_DUPLICATE_RESEMBLANCE) -> None:
         self.path = path
+        self.near_duplicate_resemblance = near_duplicate_resemblance
         self.db = open_database(path)
 
     def close(self) -> None:
@@ -227,7 +238,9 @@ class Archive:
         elif (same := self._article_by_hash(article.site, digest)) is not None:
             stored = Stored(Outcome.ALIAS, same)
         else:
-            stored = Stored(Outcome.NEW, self._insert(article, canonical_url, digest, seen))
+            original = self.near_duplicate_of(article.text)
+            article_id = self._insert(article, canonical_url, digest, seen, original)
+            stored = Stored(Outcome.NEW if original is None else Outcome.DUPLICATE, article_id)
 
         kinds = ("alias", "alias") if stored.outcome is Outcome.ALIAS else ("canonical", "fetched")
         for url, kind in zip((canonical_url, fetched_url), kinds, strict=True):
@@ -281,13 +294,35 @@ class Archive:
         ).fetchone()
         return row[0] if row else None
 
-    def _insert(self, article: Article, url: str, digest: str, seen: str) -> int:
+    def near_duplicate_of(self, text: str) -> int | None:
+        """The earliest archived article (of any site) whose text is near-identical to ``text``.
+
+        Candidates are the texts full-text search finds closest; each is compared by resemblance.
+        """
+        query = " OR ".join(f'"{word}"' for word in distinctive_words(text))
+        if not query:
+            return None
+        rows = self.db.execute(
+            "select a.id, a.text, a.duplicate_of from articles_fts f join articles a on a.id = f.rowid"
+            " where articles_fts match ? order by f.rank limit ?",
+            [query, NEAR_DUPLICATE_CANDIDATES],
+        ).fetchall()
+        mine = shingles(text)
+        alike = [
+            (score, original or article_id)
+            for article_id, other, original in rows
+            if (score := resemblance(mine, shingles(other))) >= self.near_duplicate_resemblance
+        ]
+        return max(alike)[1] if alike else None
+
+    def _insert(self, article: Article, url: str, digest: str, seen: str, duplicate_of: int | None) -> int:
         table = self.db["articles"]
         table.insert(
             {
                 **_article_fields(article),
                 "site": article.site,
                 "url": url,
+                "duplicate_of": duplicate_of,
                 "content_hash": digest,
                 "first_seen": seen,
                 "last_seen": seen,

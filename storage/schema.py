@@ -69,17 +69,20 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 "image": str,
                 "word_count": int,
                 "content_hash": str,
+                "duplicate_of": int,  # the earliest near-identical article (dedupe rule 3)
                 "first_seen": str,
                 "last_seen": str,
                 "version": int,
                 "gone_at": str,  # when the site first answered 404/410 for it; the row stays
             },
             pk="id",
+            foreign_keys=[("duplicate_of", "articles", "id")],
             not_null={"site", "url", "text", "content_hash", "first_seen", "last_seen", "version"},
         )
         db["articles"].create_index(["url"], unique=True)
         db["articles"].create_index(["site", "content_hash"])
         db["articles"].create_index(["site", "published"])
+        db["articles"].create_index(["duplicate_of"])
 
         db["article_urls"].create(
             {"url": str, "article_id": int, "site": str, "kind": str, "first_seen": str},
@@ -120,6 +123,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 "updated": int,
                 "unchanged": int,
                 "aliases": int,
+                "duplicates": int,  # near-duplicates stored (dedupe rule 3)
                 "not_articles": int,
                 "gone": int,
                 "errors": int,
@@ -183,15 +187,18 @@ def _track_gone_articles(db: sqlite_utils.Database) -> None:
     db["pages"].create_index(["article_id"], if_not_exists=True)
 
 
-def _keep_extraction_details(db: sqlite_utils.Database) -> None:
+def _keep_extraction_details_and_near_duplicates(db: sqlite_utils.Database) -> None:
     for column in ("published_raw", "published_source", "markdown"):
         db["articles"].add_column(column, str)
+    db["articles"].add_column("duplicate_of", int)  # SQLite cannot add a foreign key to a table
+    db["articles"].create_index(["duplicate_of"])
+    db["crawls"].add_column("duplicates", int)
     db["pages"].add_column("hints", str)
     _create_translations(db)
 
 
 # version -> the change that brings an archive from version - 1 to it
-MIGRATIONS = {2: _add_crawl_routes, 3: _track_gone_articles, 4: _keep_extraction_details}
+MIGRATIONS = {2: _add_crawl_routes, 3: _track_gone_articles, 4: _keep_extraction_details_and_near_duplicates}
 
 
 def migrate(db: sqlite_utils.Database, version: int) -> None:

@@ -109,11 +109,77 @@ def test_identical_text_at_another_url_is_an_alias(archive):
     assert [p["article_id"] for p in archive.db["pages"].rows] == [first.article_id] * 2
 
 
-def test_identical_text_on_another_site_is_its_own_article(archive):
-    archive.store(article(), capture())
+def test_identical_text_on_another_site_is_its_own_article_marked_a_duplicate(archive):
+    first = archive.store(article(), capture())
     other = archive.store(article(url="https://partner.org/news/visit/", site="partner"), capture())
-    assert other.outcome is Outcome.NEW
+    assert other.outcome is Outcome.DUPLICATE
     assert archive.db["articles"].count == 2
+    assert archive.db["articles"].get(other.article_id)["duplicate_of"] == first.article_id
+
+
+PRESS_RELEASE = (
+    "The Director-General of the Islamic World Educational, Scientific and Cultural Organization "
+    "received on Sunday the Director-General of the Arab League Educational, Cultural and Scientific "
+    "Organization at the headquarters in Rabat.\nThe two sides discussed joint programmes for early "
+    "childhood education, the preservation of heritage in the Sahel, and the training of teachers in "
+    "artificial intelligence.\nThey agreed to hold a joint forum on the future of education in the Arab "
+    "region next autumn, with the participation of ministers and experts from twenty member states."
+)
+
+
+def test_near_duplicates_point_at_the_earliest_and_distinct_articles_stay_apart(archive):
+    original = archive.store(article(text=PRESS_RELEASE), capture())
+    # the same release on a partner's site, with its own dateline and footer
+    partner = archive.store(
+        article(
+            url="https://partner.org/news/joint-statement/",
+            site="partner",
+            text="RABAT —\n" + PRESS_RELEASE + "\nFor more information, contact the press office.",
+        ),
+        capture(),
+    )
+    # and copied again from the partner, with a typo fixed: still the first one's duplicate
+    again = archive.store(
+        article(
+            url="https://example.org/en/2022/06/20/visit/", text=PRESS_RELEASE.replace("Sunday", "Sunday,")
+        ),
+        capture(),
+    )
+    # the same template, another meeting: a distinct article
+    other = archive.store(
+        article(
+            url="https://example.org/en/2022/07/01/visit/",
+            text=PRESS_RELEASE.replace(
+                "Arab League Educational, Cultural and Scientific", "Organisation of Islamic Cooperation"
+            )
+            .replace("early childhood education", "water science")
+            .replace("heritage in the Sahel", "manuscripts in Timbuktu")
+            .replace("next autumn", "in December")
+            .replace("twenty", "twelve"),
+        ),
+        capture(),
+    )
+    rows = {row["id"]: row["duplicate_of"] for row in archive.db["articles"].rows}
+    assert (partner.outcome, again.outcome, other.outcome) == (
+        Outcome.DUPLICATE,
+        Outcome.DUPLICATE,
+        Outcome.NEW,
+    )
+    assert rows == {
+        original.article_id: None,
+        partner.article_id: original.article_id,
+        again.article_id: original.article_id,
+        other.article_id: None,
+    }
+
+
+def test_the_near_duplicate_threshold_is_configurable(tmp_path):
+    with Archive(str(tmp_path / "strict.db"), near_duplicate_resemblance=1.0) as strict:
+        strict.store(article(text=PRESS_RELEASE), capture())
+        copy = strict.store(
+            article(url="https://partner.org/x/", site="partner", text="RABAT —\n" + PRESS_RELEASE), capture()
+        )
+    assert copy.outcome is Outcome.NEW
 
 
 def test_full_text_search_follows_inserts_and_updates(archive):
