@@ -144,8 +144,9 @@ class Archive:
         ids = [row[0] for row in self.db.execute(f"select id from articles {where} order by id", sites)]
         for article_id in ids:
             row = self.db.execute(
-                "select site, url, headers, body, hints from pages"
-                " where article_id = ? and status = 200 order by id desc limit 1",
+                "select p.site, p.url, p.headers, coalesce(p.body, o.body), p.hints from pages p"
+                " left join pages o on o.id = p.revisit_of"
+                " where p.article_id = ? and p.status = 200 order by p.id desc limit 1",
                 [article_id],
             ).fetchone()
             if row is not None:
@@ -359,6 +360,13 @@ class Archive:
         return Stored(Outcome.UPDATED, row["id"])
 
     def _capture(self, capture: Capture, site: str, crawl_id: int | None, article_id: int) -> None:
+        """Keep the raw page; bytes identical to the URL's last capture are not stored twice:
+        the row is a revisit of the capture that holds them (as a WARC revisit record)."""
+        digest = hashlib.sha256(capture.body).hexdigest()
+        last = self.db.execute(
+            "select id, sha256, revisit_of from pages where url = ? order by id desc limit 1", [capture.url]
+        ).fetchone()
+        revisit_of = (last[2] or last[0]) if last and last[1] == digest else None
         self.db["pages"].insert(
             {
                 "url": capture.url,
@@ -368,8 +376,9 @@ class Archive:
                 "fetched_at": capture.fetched_at,
                 "status": capture.status,
                 "headers": json.dumps(capture.headers, ensure_ascii=False),
-                "body": zlib.compress(capture.body),
-                "sha256": hashlib.sha256(capture.body).hexdigest(),
+                "body": None if revisit_of else zlib.compress(capture.body),
+                "sha256": digest,
+                "revisit_of": revisit_of,
                 "hints": json.dumps(capture.hints, ensure_ascii=False),
             }
         )

@@ -144,12 +144,17 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 "fetched_at": str,
                 "status": int,
                 "headers": str,  # JSON object
-                "body": bytes,  # zlib-compressed raw bytes as served
+                "body": bytes,  # zlib-compressed raw bytes as served; null in a revisit
                 "sha256": str,  # of the raw bytes
+                "revisit_of": int,  # the earlier capture of the URL with the same bytes, which holds them
                 "hints": str,  # JSON: what discovery knew of the URL, for re-extraction
             },
             pk="id",
-            foreign_keys=[("crawl_id", "crawls", "id"), ("article_id", "articles", "id")],
+            foreign_keys=[
+                ("crawl_id", "crawls", "id"),
+                ("article_id", "articles", "id"),
+                ("revisit_of", "pages", "id"),
+            ],
         )
         db["pages"].create_index(["url"])
         db["pages"].create_index(["article_id"])
@@ -187,18 +192,19 @@ def _track_gone_articles(db: sqlite_utils.Database) -> None:
     db["pages"].create_index(["article_id"], if_not_exists=True)
 
 
-def _keep_extraction_details_and_near_duplicates(db: sqlite_utils.Database) -> None:
+def _extraction_details_near_duplicates_and_revisits(db: sqlite_utils.Database) -> None:
     for column in ("published_raw", "published_source", "markdown"):
         db["articles"].add_column(column, str)
     db["articles"].add_column("duplicate_of", int)  # SQLite cannot add a foreign key to a table
     db["articles"].create_index(["duplicate_of"])
     db["crawls"].add_column("duplicates", int)
     db["pages"].add_column("hints", str)
+    db["pages"].add_column("revisit_of", int)
     _create_translations(db)
 
 
 # version -> the change that brings an archive from version - 1 to it
-MIGRATIONS = {2: _add_crawl_routes, 3: _track_gone_articles, 4: _keep_extraction_details_and_near_duplicates}
+MIGRATIONS = {2: _add_crawl_routes, 3: _track_gone_articles, 4: _extraction_details_near_duplicates_and_revisits}
 
 
 def migrate(db: sqlite_utils.Database, version: int) -> None:

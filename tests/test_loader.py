@@ -50,6 +50,26 @@ def test_new_article_is_stored_with_its_urls_and_capture(archive):
     assert len(page["sha256"]) == 64
 
 
+def test_an_identical_capture_of_a_url_is_stored_once_as_a_revisit(archive):
+    first = archive.store(article(), capture(body=b"<p>raw</p>"))
+    archive.store(article(), capture(when="2024-02-01T00:00:00+00:00", body=b"<p>raw</p>"))
+    archive.store(article(), capture(when="2024-03-01T00:00:00+00:00", body=b"<p>raw</p>"))
+    archive.store(
+        article(text=BODY + "\nUpdated."), capture(when="2024-04-01T00:00:00+00:00", body=b"<p>new</p>")
+    )
+
+    pages = list(archive.db["pages"].rows_where(order_by="id"))
+    assert [p["body"] is None for p in pages] == [False, True, True, False]
+    assert [p["revisit_of"] for p in pages] == [None, pages[0]["id"], pages[0]["id"], None]
+    assert len({p["sha256"] for p in pages}) == 2 and pages[2]["fetched_at"] == "2024-03-01T00:00:00+00:00"
+    # a re-extraction of a revisit reads the bytes of the capture that holds them
+    archive.store(
+        article(text=BODY + "\nUpdated."), capture(when="2024-05-01T00:00:00+00:00", body=b"<p>new</p>")
+    )
+    [latest] = archive.latest_captures(["org"])
+    assert (latest.article_id, latest.body) == (first.article_id, b"<p>new</p>")
+
+
 def test_same_url_same_text_only_touches_last_seen(archive):
     first = archive.store(article(), capture(when="2024-01-01T00:00:00+00:00"))
     again = archive.store(
