@@ -14,6 +14,7 @@ import click
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
+from crawler import __version__
 from crawler.demo.check import score
 from crawler.demo.server import DemoServer
 from crawler.pipelines import INTERRUPTED_REASONS
@@ -34,6 +35,7 @@ from crawler.sites import (
 from storage.loader import Archive
 from storage.lock import ArchiveLock, LockHeld
 from storage.schema import SchemaError
+from storage.warc import export_warc
 
 # Exit codes, for cron (documented in the README).
 EXIT_OK = 0
@@ -234,6 +236,33 @@ def reextract(site_names: tuple[str, ...], db: str, sites_path: str | None) -> N
         + (f" ({fields})" if fields else "")
         + f", {counts['not_article']} no longer read as articles (left as they were)"
     )
+
+
+@cli.command("export-warc")
+@click.argument("site_names", metavar="[SITE...]", nargs=-1)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The WARC file to write (FILE.warc.gz).",
+)
+@db_option
+def export_warc_command(site_names: tuple[str, ...], output: str, db: str) -> None:
+    """Write the raw captures as a standard WARC 1.1 file, for replay tools and other archives.
+
+    Each fetched page becomes a request and a response record; a page fetched again with
+    the same bytes, a revisit record. Check it with `warcio check FILE`.
+
+    \b
+    Example: newsarchive export-warc icesco -o icesco.warc.gz
+    """
+    if not Path(db).exists():
+        raise click.ClickException(f"{db} does not exist: nothing to export")
+    with _open_archive(db) as archive:
+        counts = export_warc(archive, output, site_names, software=f"newsarchive {__version__}")
+    records = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
+    click.echo(f"Wrote {output}: {records}")
 
 
 @cli.command()

@@ -204,7 +204,11 @@ def _extraction_details_near_duplicates_and_revisits(db: sqlite_utils.Database) 
 
 
 # version -> the change that brings an archive from version - 1 to it
-MIGRATIONS = {2: _add_crawl_routes, 3: _track_gone_articles, 4: _extraction_details_near_duplicates_and_revisits}
+MIGRATIONS = {
+    2: _add_crawl_routes,
+    3: _track_gone_articles,
+    4: _extraction_details_near_duplicates_and_revisits,
+}
 
 
 def migrate(db: sqlite_utils.Database, version: int) -> None:
