@@ -12,19 +12,136 @@ from typing import Any
 SQL_TIME_LIMIT_MS = 3000
 
 
+# Canned queries: what people ask an archive of news most.
+QUERIES = {
+    "latest_per_site": {
+        "title": "Latest articles per site",
+        "sql": """
+            select site, published, title, url from (
+              select site, published, title, url,
+                     row_number() over (partition by site order by published desc) as n
+              from articles where duplicate_of is null
+            ) where n <= 10 order by site, published desc""",
+    },
+    "articles_per_month": {
+        "title": "Articles per month, per site",
+        "sql": """
+            select substr(published, 1, 7) as month, site, count(*) as articles
+            from articles where published is not null
+            group by month, site order by month desc, site""",
+    },
+    "search": {
+        "title": "Search, with the passages that match",
+        "sql": """
+            select articles.id, articles.site, articles.published, articles.title, articles.url,
+                   snippet(articles_fts, 1, '[', ']', ' … ', 24) as snippet
+            from articles_fts join articles on articles.id = articles_fts.rowid
+            where articles_fts match :q order by rank limit 100""",
+    },
+    "duplicates": {
+        "title": "Near-duplicates and their originals",
+        "sql": """
+            select d.id, d.site, d.published, d.title, d.url,
+                   o.id as original_id, o.site as original_site, o.title as original_title, o.url as original_url
+            from articles d join articles o on o.id = d.duplicate_of
+            order by d.id desc""",
+    },
+    "article_history": {
+        "title": "Every version of an article",
+        "sql": """
+            select version, title, first_seen as seen_from, replaced_at as seen_until, text
+            from article_versions where article_id = :id
+            union all
+            select version, title,
+                   coalesce((select max(replaced_at) from article_versions where article_id = :id), first_seen),
+                   null, text
+            from articles where id = :id
+            order by version""",
+    },
+    # datasette-atom serves this one as /archive/newest.atom: one feed for every organization.
+    "newest": {
+        "title": "Newest archived articles, all sites",
+        "sql": """
+            select 'tag:newsarchive,' || site || ':' || id as atom_id, title as atom_title,
+                   first_seen as atom_updated, url as atom_link,
+                   site || ', ' || coalesce(published, '') || ': ' || substr(text, 1, 600) as atom_content
+            from articles order by first_seen desc, id desc limit 50""",
+    },
+}
+
+
+def dashboard(database: str) -> dict[str, Any]:
+    """datasette-dashboards: the archive at a glance (vega-lite charts over SQL)."""
+
+    def chart(title: str, sql: str, display: dict[str, Any]) -> dict[str, Any]:
+        return {"title": title, "db": database, "query": sql, "library": "vega-lite", "display": display}
+
+    def bars(x: str, y: str, color: str, time_unit: str = "yearmonth") -> dict[str, Any]:
+        return {
+            "mark": {"type": "bar", "tooltip": True},
+            "encoding": {
+                "x": {"field": x, "type": "temporal", "timeUnit": time_unit},
+                "y": {"field": y, "type": "quantitative", "aggregate": "sum"},
+                "color": {"field": color, "type": "nominal"},
+            },
+        }
+
+    return {
+        "title": "The archive",
+        "description": "Articles per month, per site and per language; the health of every crawl run.",
+        "layout": [["per-site", "per-site"], ["per-language", "crawl-health"]],
+        "charts": {
+            "per-site": chart(
+                "Articles per month, per site",
+                "select substr(published, 1, 7) as month, site, count(*) as articles from articles"
+                " where published is not null group by month, site order by month",
+                bars("month", "articles", "site"),
+            ),
+            "per-language": chart(
+                "Articles per month, per language",
+                "select substr(published, 1, 7) as month, coalesce(language, '?') as language,"
+                " count(*) as articles from articles where published is not null group by month, language order by month",
+                bars("month", "articles", "language"),
+            ),
+            "crawl-health": chart(
+                "Crawl runs: requests, new articles, errors",
+                "select started, site, requests, new, errors from crawls where finished is not null order by started",
+                {
+                    "mark": {"type": "line", "point": True, "tooltip": True},
+                    "transform": [{"fold": ["requests", "new", "errors"], "as": ["measure", "count"]}],
+                    "encoding": {
+                        "x": {"field": "started", "type": "temporal"},
+                        "y": {"field": "count", "type": "quantitative"},
+                        "color": {"field": "measure", "type": "nominal"},
+                        "detail": {"field": "site", "type": "nominal"},
+                    },
+                },
+            ),
+        },
+    }
+
+
 def metadata(db_path: str) -> dict[str, Any]:
-    """Titles, descriptions, facets, sort order and search settings for the archive's tables."""
+    """Titles, descriptions, facets, sort order, search, canned queries and plugins' settings."""
+    database = Path(db_path).stem
     return {
         "title": "newsarchive",
         "description": "News articles archived from organizations' websites by newsarchive.",
+        "source": "The organizations' own websites, crawled by newsarchive",
+        "license": "Each article remains its publisher's; this archive keeps copies for research",
+        "plugins": {
+            "datasette-dashboards": {"archive": dashboard(database)},
+            "datasette-render-markdown": {"columns": ["markdown"]},
+        },
         "databases": {
-            Path(db_path).stem: {
+            database: {
+                "queries": QUERIES,
                 "tables": {
                     "articles": {
                         "description": "One row per article: the canonical URL, its clean text and metadata.",
                         "sort_desc": "published",
                         "label_column": "title",
-                        "facets": ["site", "language"],
+                        "facets": ["site", "language", "year", {"array": "categories"}],
                         "fts_table": "articles_fts",
                         "fts_pk": "id",
                         "columns": {
@@ -40,6 +157,8 @@ def metadata(db_path: str) -> dict[str, Any]:
                             "content_hash": "SHA-256 of the normalized text; equal texts are one article",
                             "version": "1, plus one for every change of the text (see article_versions)",
                             "gone_at": "When the site first answered 404/410 for the article (the row is kept)",
+                            "duplicate_of": "The earliest near-identical article, on this site or another (see the duplicates query)",
+                            "year": "The year of publication (from published)",
                         },
                     },
                     "article_urls": {

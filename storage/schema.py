@@ -83,6 +83,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db["articles"].create_index(["site", "content_hash"])
         db["articles"].create_index(["site", "published"])
         db["articles"].create_index(["duplicate_of"])
+        _add_year(db)
 
         db["article_urls"].create(
             {"url": str, "article_id": int, "site": str, "kind": str, "first_seen": str},
@@ -164,6 +165,11 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+def _add_year(db: sqlite_utils.Database) -> None:
+    """The year of publication, computed by SQLite (never stored twice), for Datasette's facets."""
+    db.execute("alter table articles add column year text generated always as (substr(published, 1, 4)) virtual")
+
+
 def _create_translations(db: sqlite_utils.Database) -> None:
     """The hreflang links of each article, and a view resolving them to archived articles."""
     db["article_translations"].create(
@@ -200,6 +206,7 @@ def _extraction_details_near_duplicates_and_revisits(db: sqlite_utils.Database) 
     db["crawls"].add_column("duplicates", int)
     db["pages"].add_column("hints", str)
     db["pages"].add_column("revisit_of", int)
+    _add_year(db)
     _create_translations(db)
 
 

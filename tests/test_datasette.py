@@ -9,11 +9,14 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from xml.etree import ElementTree
 
 import pytest
 from conftest import crawl, write_sites
 
 from crawler.demo.server import DemoServer
+from storage.loader import Archive
+from storage.records import Article, Capture
 
 
 def free_port() -> int:
@@ -35,6 +38,7 @@ def served(tmp_path_factory):
         write_sites(folder, {"demo": site_server.site.config()})
         crawl(folder, "demo")
         truth = site_server.site.truth()
+    add_history_and_a_duplicate(folder / "archive.db", truth)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "crawler.cli", "serve", "--db", "archive.db", "--port", str(port)],
@@ -60,9 +64,47 @@ def served(tmp_path_factory):
         process.stdout.close()
 
 
+# The joint statement a partner republished, and a correction of one article's text.
+PARTNER_URL = "https://partner.example/news/joint-statement/"
+CORRECTION = "\nCorrection: the forum takes place in October, not in September."
+
+
+def add_history_and_a_duplicate(db_path, truth) -> None:
+    first, corrected = truth[0], truth[1]
+    with Archive(str(db_path)) as archive:
+        archive.store(
+            Article(
+                site="partner",
+                url=PARTNER_URL,
+                title=first["title"],
+                text="RABAT —\n" + first["text"],
+                published=first["published"],
+                language=first["language"],
+            ),
+            Capture(PARTNER_URL, 200, {}, b"<html></html>", "2030-01-01T00:00:00+00:00"),
+        )
+        archive.store(
+            Article(
+                site="demo",
+                url=corrected["url"],
+                title=corrected["title"],
+                text=corrected["text"] + CORRECTION,
+                published=corrected["published"],
+                language=corrected["language"],
+                categories=["News"],
+            ),
+            Capture(corrected["url"], 200, {}, b"<html>v2</html>", "2030-01-02T00:00:00+00:00"),
+        )
+
+
+def query(base: str, name: str, **params) -> list[dict]:
+    arguments = urllib.parse.urlencode({**params, "_shape": "objects"})
+    return get_json(f"{base}/archive/{name}.json?{arguments}")["rows"]
+
+
 def test_datasette_lists_every_article_newest_first(served):
     base, truth = served
-    data = get_json(f"{base}/archive/articles.json?_shape=objects&_size=100")
+    data = get_json(f"{base}/archive/articles.json?_shape=objects&_size=100&site=demo")
     assert data["filtered_table_rows_count"] == len(truth) == 66
     published = [row["published"][:10] for row in data["rows"]]
     assert published == sorted(published, reverse=True)  # sorted by publication date by default
@@ -83,14 +125,77 @@ def test_full_text_search_finds_an_article_by_a_word_of_its_body(served, languag
         if unique:
             word = unique[0]
             break
-    query = urllib.parse.urlencode({"_search": word, "_shape": "objects"})
+    query = urllib.parse.urlencode({"_search": word, "site": "demo", "_shape": "objects"})
     data = get_json(f"{base}/archive/articles.json?{query}")
     assert [row["title"] for row in data["rows"]] == [expected["title"]]
 
 
 def test_the_archive_has_its_metadata_and_facets(served):
+    base, truth = served
+    data = get_json(f"{base}/archive/articles.json?_size=0&site=demo")
+    facets = {
+        name: {f["value"]: f["count"] for f in data["facet_results"][name]["results"]}
+        for name in ("language", "year", "categories")
+    }
+    assert facets["language"] == {"en": 30, "ar": 18, "fr": 18}
+    years = {}
+    for t in truth:
+        years[t["published"][:4]] = years.get(t["published"][:4], 0) + 1
+    assert facets["year"] == years
+    assert facets["categories"] == {"News": 30, "Actualités": 18, "الأخبار": 18}
+    info = get_json(f"{base}/-/metadata.json")
+    assert info["title"] == "newsarchive" and info["license"] and info["source"]
+
+
+def test_canned_queries(served):
+    base, truth = served
+    latest = query(base, "latest_per_site")
+    assert [row["site"] for row in latest] == ["demo"] * 10 + [
+        "partner"
+    ] * 0  # the partner's copy is a duplicate
+    assert latest[0]["published"] == max(t["published"] for t in truth)
+
+    months = query(base, "articles_per_month")
+    assert sum(row["articles"] for row in months if row["site"] == "demo") == 66
+
+    [hit] = query(base, "search", q="Correction October")
+    assert hit["title"] == truth[1]["title"] and "[Correction]" in hit["snippet"]
+
+    [duplicate] = query(base, "duplicates")
+    assert (duplicate["url"], duplicate["original_url"]) == (PARTNER_URL, truth[0]["url"])
+
+    article_id = hit["id"]
+    history = query(base, "article_history", id=article_id)
+    assert [row["version"] for row in history] == [1, 2]
+    assert history[0]["text"] == truth[1]["text"] and history[1]["text"].endswith(CORRECTION.strip())
+    assert history[0]["seen_until"] == history[1]["seen_from"] == "2030-01-02T00:00:00+00:00"
+
+
+def test_one_atom_feed_follows_every_site(served):
     base, _ = served
-    data = get_json(f"{base}/archive/articles.json?_facet=language&_size=0")
-    facets = {f["value"]: f["count"] for f in data["facet_results"]["language"]["results"]}
-    assert facets == {"en": 30, "ar": 18, "fr": 18}
-    assert get_json(f"{base}/-/metadata.json")["title"] == "newsarchive"
+    with urllib.request.urlopen(f"{base}/archive/newest.atom", timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("application/xml")
+        feed = ElementTree.fromstring(response.read())
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == 50
+    # newest archived first: the partner's copy, stored last
+    assert entries[0].findtext(f"{atom}id") == "tag:newsarchive,partner:67"
+    assert entries[0].find(f"{atom}link").get("href") == PARTNER_URL
+
+
+def test_the_dashboard_charts_the_archive(served):
+    base, truth = served
+    with urllib.request.urlopen(f"{base}/-/dashboards/archive", timeout=10) as response:
+        page = response.read().decode()
+    for title in ("Articles per month, per site", "Articles per month, per language", "Crawl runs"):
+        assert title in page
+    dashboard = get_json(f"{base}/-/metadata.json")["plugins"]["datasette-dashboards"]["archive"]
+    for name, chart in dashboard["charts"].items():  # each chart's data, as the page's script asks for it
+        rows = get_json(
+            f"{base}/archive.json?{urllib.parse.urlencode({'sql': chart['query'], '_shape': 'objects'})}"
+        )["rows"]
+        if name == "crawl-health":
+            assert rows and rows[-1]["new"] == 66 and rows[-1]["errors"] == 0
+        else:
+            assert sum(row["articles"] for row in rows) == 67  # the sample's 66 and the partner's copy
