@@ -6,9 +6,14 @@ real HTTP server whose request log the tests read.
 
 from __future__ import annotations
 
+import json
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,3 +54,41 @@ def crawl(folder: Path, *sites: str, mode: str = "crawl") -> subprocess.Complete
     result = newsarchive(mode, *sites, *FAST, cwd=folder)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+@contextmanager
+def serving(folder: Path, db: str, port: int) -> Iterator[str]:
+    """`newsarchive serve` on ``folder/db``, as a user starts it; yields its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "serve", "--db", db, "--port", str(port)],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                get_json(f"{base}/-/versions.json")
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"newsarchive serve exited: {process.stdout.read()}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()

@@ -2,67 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from xml.etree import ElementTree
 
 import pytest
-from conftest import crawl, write_sites
+from conftest import crawl, free_port, get_json, serving, write_sites
 
 from crawler.demo.server import DemoServer
 from storage.loader import Archive
 from storage.records import Article, Capture
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.load(response)
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The sample newsroom crawled into an archive, and Datasette serving that archive."""
-    folder = tmp_path_factory.mktemp("served")
-    with DemoServer() as site_server:
-        write_sites(folder, {"demo": site_server.site.config()})
-        crawl(folder, "demo")
-        truth = site_server.site.truth()
-    add_history_and_a_duplicate(folder / "archive.db", truth)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "serve", "--db", "archive.db", "--port", str(port)],
-        cwd=folder,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                get_json(f"{base}/-/versions.json")
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"newsarchive serve exited: {process.stdout.read()}")
-                time.sleep(0.1)
-        yield base, truth
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
-
 
 # The joint statement a partner republished, and a correction of one article's text.
 PARTNER_URL = "https://partner.example/news/joint-statement/"
@@ -100,6 +49,19 @@ def add_history_and_a_duplicate(db_path, truth) -> None:
 def query(base: str, name: str, **params) -> list[dict]:
     arguments = urllib.parse.urlencode({**params, "_shape": "objects"})
     return get_json(f"{base}/archive/{name}.json?{arguments}")["rows"]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The sample newsroom crawled into an archive, and Datasette serving that archive."""
+    folder = tmp_path_factory.mktemp("served")
+    with DemoServer() as site_server:
+        write_sites(folder, {"demo": site_server.site.config()})
+        crawl(folder, "demo")
+        truth = site_server.site.truth()
+    add_history_and_a_duplicate(folder / "archive.db", truth)
+    with serving(folder, "archive.db", free_port()) as base:
+        yield base, truth
 
 
 def test_datasette_lists_every_article_newest_first(served):
