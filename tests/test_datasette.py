@@ -8,10 +8,19 @@ from xml.etree import ElementTree
 
 import pytest
 from conftest import crawl, free_port, get_json, serving, write_sites
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from crawler.demo.server import DemoServer
 from storage.loader import Archive
 from storage.records import Article, Capture
+
+# Debian's packages, installed by .ci/run.
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
 
 # The joint statement a partner republished, and a correction of one article's text.
 PARTNER_URL = "https://partner.example/news/joint-statement/"
@@ -73,20 +82,23 @@ def test_datasette_lists_every_article_newest_first(served):
     assert {row["title"] for row in data["rows"]} == {t["title"] for t in truth}
 
 
-@pytest.mark.parametrize("language", ["en", "ar", "fr"])
-def test_full_text_search_finds_an_article_by_a_word_of_its_body(served, language):
-    base, truth = served
+def unique_word(truth: list[dict], language: str) -> tuple[str, dict]:
+    """A word of one article's body that no other body has (the city or the number it names)."""
 
     def words(text):
         return {w.strip(".,:;") for w in text.split()}
 
-    # An article with a word no other body has: the city or the number it mentions.
     for expected in (t for t in truth if t["language"] == language):
         others = set().union(*(words(t["text"]) for t in truth if t is not expected))
-        unique = sorted(w for w in words(expected["text"]) - others if len(w) > 2)
-        if unique:
-            word = unique[0]
-            break
+        if unique := sorted(w for w in words(expected["text"]) - others if len(w) > 2):
+            return unique[0], expected
+    raise AssertionError(f"no article in {language} has a word of its own")
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "fr"])
+def test_full_text_search_finds_an_article_by_a_word_of_its_body(served, language):
+    base, truth = served
+    word, expected = unique_word(truth, language)
     query = urllib.parse.urlencode({"_search": word, "site": "demo", "_shape": "objects"})
     data = get_json(f"{base}/archive/articles.json?{query}")
     assert [row["title"] for row in data["rows"]] == [expected["title"]]
@@ -159,3 +171,29 @@ def test_the_dashboard_charts_the_archive(served):
             assert rows and rows[-1]["new"] == 66 and rows[-1]["errors"] == 0
         else:
             assert sum(row["articles"] for row in rows) == 67  # the sample's 66 and the partner's copy
+
+
+def test_the_articles_page_renders_in_chromium_and_a_search_typed_in_finds_the_article(
+    served, tmp_path_factory
+):
+    base, truth = served
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(service=ChromeService(CHROMEDRIVER), options=options)
+    try:
+        browser.get(f"{base}/archive/articles")
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
+        assert len(rows) == 67 and "articles" in browser.title  # the sample's 66 and the partner's copy
+        word, expected = unique_word(truth, "ar")
+        browser.find_element(By.CSS_SELECTOR, "input#_search").send_keys(word + Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda b: "_search=" in b.current_url)
+        titles = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "td.col-title")]
+        assert titles == [expected["title"]]
+        browser.execute_script("document.querySelector('table.rows-and-columns').scrollIntoView()")
+        screenshot = tmp_path_factory.getbasetemp() / "datasette-articles-search.png"
+        assert browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 10_000
+        print(f"screenshot: {screenshot}")
+    finally:
+        browser.quit()
