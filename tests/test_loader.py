@@ -319,13 +319,26 @@ def test_update_extraction_changes_fields_in_place_without_a_new_version(archive
 def test_an_archive_of_the_first_schema_is_upgraded_in_place(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(Path(__file__).parent / "data" / "archive-v1.db", path)
+    tables = ("articles", "article_urls", "article_versions", "pages", "crawls")
+    with sqlite3.connect(path) as conn:
+        conn.row_factory = sqlite3.Row
+        before = {t: [dict(row) for row in conn.execute(f"select * from {t} order by rowid")] for t in tables}
+    conn.close()
 
     with Archive(str(path)) as archive:
         assert archive.db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+        # nothing lost: every row of the first schema, every value, is still there
+        for table, rows in before.items():
+            after = [dict(row) for row in archive.db.query(f"select * from {table} order by rowid")]
+            assert [{k: row[k] for k in old} for row, old in zip(after, rows, strict=True)] == rows, table
         assert "routes" in archive.db["crawls"].columns_dict
         assert {"published_raw", "published_source", "markdown"} <= set(archive.db["articles"].columns_dict)
-        assert "hints" in archive.db["pages"].columns_dict and "translations" in archive.db.view_names()
+        assert {"hints", "revisit_of"} <= set(archive.db["pages"].columns_dict)
+        assert "translations" in archive.db.view_names()
+        [capture_v1] = archive.latest_captures()  # its raw page can be read again
+        assert capture_v1.body and capture_v1.hints == {}
         [old] = archive.db["articles"].rows
+        assert (old["duplicate_of"], old["year"]) == (None, old["published"][:4])
         assert old["title"] == "First schema article"
         # The upgraded archive takes new articles, deduplicates against old ones and searches both.
         again = archive.store(article(url=old["url"], text=old["text"]), capture())
