@@ -396,9 +396,9 @@ def _summary(key: str, stats: dict[str, Any]) -> str:
     seconds = (finished - started).total_seconds() if started and finished else 0.0
     unchanged = stats.get("archive/unchanged", 0) + stats.get("archive/skipped_known", 0)
     duplicates = stats.get("archive/duplicate", 0)
+    near = f" ({duplicates} near-duplicates)" if duplicates else ""
     return (
-        f"{key}: {stats.get('archive/new', 0) + duplicates} new ({duplicates} near-duplicates), "
-        f"{stats.get('archive/updated', 0)} updated, "
+        f"{key}: {stats.get('archive/new', 0) + duplicates} new{near}, {stats.get('archive/updated', 0)} updated, "
         f"{unchanged} unchanged, {stats.get('archive/alias', 0)} aliases, "
         f"{stats.get('archive/gone', 0)} gone, {stats.get('archive/errors', 0)} errors; "
         f"{stats.get('downloader/request_count', 0)} requests in {seconds:.1f} s ({stats.get('finish_reason')})"

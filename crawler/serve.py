@@ -179,7 +179,7 @@ def metadata(db_path: str) -> dict[str, Any]:
                         "sort_desc": "id",
                         "facets": ["site", "status"],
                     },
-                }
+                },
             }
         },
     }
