@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -282,7 +283,11 @@ def serve(db: str, host: str, port: int) -> None:
     _open_archive(db).close()  # refuse a foreign or newer file before serving it
     with tempfile.TemporaryDirectory() as folder:
         metadata = write_metadata(db, Path(folder) / "metadata.json")
-        sys.exit(subprocess.call(datasette_command(db, str(metadata), host, port)))
+        with subprocess.Popen(datasette_command(db, str(metadata), host, port)) as datasette:
+            # Stopped (by a service manager, a test), stop Datasette too rather than orphan it.
+            signal.signal(signal.SIGTERM, lambda *_: datasette.terminate())
+            code = datasette.wait()
+    sys.exit(code)
 
 
 @cli.command()

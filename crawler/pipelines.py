@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import scrapy
@@ -21,12 +29,51 @@ logger = logging.getLogger(__name__)
 # a signal (SIGTERM, SIGINT), or the time or memory limit of crawler/settings.py.
 INTERRUPTED_REASONS = frozenset({"shutdown", "closespider_timeout", "memusage_exceeded"})
 
+# How often an extraction worker checks that its crawl is still alive.
+WORKER_WATCH_SECONDS = 0.5
+
+
+@functools.cache
+def extraction_pool(workers: int) -> ProcessPoolExecutor:
+    """The processes that extract articles, one pool per crawl process (shared by its spiders).
+
+    Extraction is CPU-bound (trafilatura parses every page): on the reactor's thread it would
+    stall every download; in threads, the GIL would keep it on one core. "spawn": a worker
+    must not inherit a copy of the running reactor.
+    """
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
+
+
+def _start_worker(crawl_pid: int) -> None:
+    # Ctrl-C reaches the whole process group; Scrapy stops gracefully on it, and needs its
+    # workers alive to finish the pages in progress.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A crawl killed outright (SIGKILL, the OOM killer) cannot stop its workers: they would
+    # wait for work forever, holding its output pipes open. They watch for it instead.
+    threading.Thread(target=_exit_with, args=(crawl_pid,), daemon=True).start()
+
+
+def _exit_with(crawl_pid: int) -> None:
+    while os.getppid() == crawl_pid:
+        time.sleep(WORKER_WATCH_SECONDS)
+    os._exit(1)
+
 
 class ArchivePipeline:
     """Extracts each fetched page and stores the articles in ``NEWSARCHIVE_DB``.
 
-    Articles are written ``NEWSARCHIVE_BATCH_SIZE`` at a time, one transaction per batch; the
-    run itself is a row of ``crawls``, opened with the spider and closed with its counts.
+    Extraction runs in a pool of processes (``NEWSARCHIVE_EXTRACT_WORKERS``, default one per
+    core) while the reactor goes on downloading; Scrapy's scraper holds at most
+    ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes of responses whose items are in progress and stops
+    taking new ones beyond, so the pages waiting for a worker stay bounded. Articles are
+    written ``NEWSARCHIVE_BATCH_SIZE`` at a time, one transaction per batch, from the reactor's
+    thread (SQLite has one writer). The run itself is a row of ``crawls``, opened with the
+    spider and closed with its counts.
     """
 
     def __init__(self, crawler: scrapy.crawler.Crawler) -> None:
@@ -48,9 +95,12 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.archive = Archive(self.db_path, self.crawler.settings.getfloat("NEWSARCHIVE_NEAR_DUPLICATE"))
+        self.pool = extraction_pool(
+            self.crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS") or os.cpu_count() or 1
+        )
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 
-    def process_item(self, item: FetchedPage) -> FetchedPage:
+    async def process_item(self, item: FetchedPage) -> FetchedPage:
         if item.status == 304:  # asked "changed since?": no
             self.archive.touch(item.url, item.fetched_at)
             self.stats.inc_value(f"archive/{Outcome.UNCHANGED}")
@@ -60,7 +110,15 @@ class ArchivePipeline:
             self.stats.inc_value("archive/gone")
             logger.info("Gone (%d): %s", item.status, item.url)
             return item
-        article = extract(item.text, item.url, item.site, item.hints, self.crawler.spider.site.selectors)
+        capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at, item.hints)
+        if self.archive.revisit(capture, self.crawl_id) is not None:
+            # The same bytes as the last capture of this URL: the same article, not read again.
+            self.stats.inc_value(f"archive/{Outcome.UNCHANGED}")
+            return item
+        job = self.pool.submit(
+            extract, item.text, item.url, item.site, item.hints, self.crawler.spider.site.selectors
+        )
+        article = await asyncio.wrap_future(job)
         if article is None:
             # An outcome, not an error: tag pages, stubs and indexes match article patterns too.
             self.stats.inc_value("archive/not_article")
@@ -70,7 +128,6 @@ class ArchivePipeline:
             self.stats.inc_value("archive/outside_window")
             logger.debug("Outside the window (%s): %s", article.published, item.url)
             return item
-        capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at, item.hints)
         self.batch.append((article, capture))
         if len(self.batch) >= self.batch_size:
             self.flush()

@@ -25,6 +25,8 @@ NEWSARCHIVE_BATCH_SIZE = 50
 # Dedupe rule 3: texts at least this alike (0..1, Jaccard of word 3-shingles) are
 # near-duplicates, stored with duplicate_of (the default is measured by bench/duplicates.py).
 NEWSARCHIVE_NEAR_DUPLICATE = NEAR_DUPLICATE_RESEMBLANCE
+# Processes that extract articles (trafilatura is CPU-bound): 0 means one per core.
+NEWSARCHIVE_EXTRACT_WORKERS = 0
 # Sitemaps may be up to 50 MB uncompressed (sitemaps.org); pages get far less (below).
 NEWSARCHIVE_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 

@@ -260,6 +260,21 @@ class Archive:
         self._capture(capture, article.site, crawl_id, stored.article_id)
         return stored
 
+    def revisit(self, capture: Capture, crawl_id: int | None = None) -> int | None:
+        """When ``capture`` has the bytes of its URL's last capture (of an archived article):
+        record it as a revisit, mark the article seen, and return the article's id; else None."""
+        digest = hashlib.sha256(capture.body).hexdigest()
+        last = self.db.execute(
+            "select article_id, sha256 from pages where url = ? order by id desc limit 1", [capture.url]
+        ).fetchone()
+        if last is None or last[1] != digest or last[0] is None:
+            return None
+        article = self.db["articles"].get(last[0])
+        with self.db.atomic():
+            self.db["articles"].update(article["id"], {"last_seen": capture.fetched_at, "gone_at": None})
+            self._capture(capture, article["site"], crawl_id, article["id"])
+        return article["id"]
+
     def touch(self, url: str, seen: str) -> int | None:
         """The page at ``url`` is unchanged (a 304): record that it was seen. Returns the article id."""
         row = self._article_by_url(canonicalize(url))

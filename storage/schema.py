@@ -167,7 +167,9 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 def _add_year(db: sqlite_utils.Database) -> None:
     """The year of publication, computed by SQLite (never stored twice), for Datasette's facets."""
-    db.execute("alter table articles add column year text generated always as (substr(published, 1, 4)) virtual")
+    db.execute(
+        "alter table articles add column year text generated always as (substr(published, 1, 4)) virtual"
+    )
 
 
 def _create_translations(db: sqlite_utils.Database) -> None:

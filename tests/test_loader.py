@@ -70,6 +70,20 @@ def test_an_identical_capture_of_a_url_is_stored_once_as_a_revisit(archive):
     assert (latest.article_id, latest.body) == (first.article_id, b"<p>new</p>")
 
 
+def test_a_refetch_with_the_same_bytes_is_a_revisit_without_extraction(archive):
+    first = archive.store(article(), capture(body=b"<p>raw</p>"))
+    # what the pipeline asks before extracting a fetched page
+    later = capture(when="2024-02-01T00:00:00+00:00", body=b"<p>raw</p>")
+    assert archive.revisit(later) == first.article_id
+    assert archive.revisit(capture(body=b"<p>changed</p>")) is None  # new bytes: extract them
+    assert archive.revisit(capture(url="https://example.org/never-seen/")) is None
+
+    row = archive.db["articles"].get(first.article_id)
+    assert (row["last_seen"], row["version"]) == ("2024-02-01T00:00:00+00:00", 1)
+    pages = list(archive.db["pages"].rows_where(order_by="id"))
+    assert [(p["revisit_of"], p["body"] is None) for p in pages] == [(None, False), (pages[0]["id"], True)]
+
+
 def test_same_url_same_text_only_touches_last_seen(archive):
     first = archive.store(article(), capture(when="2024-01-01T00:00:00+00:00"))
     again = archive.store(

@@ -129,7 +129,8 @@ def test_a_killed_backfill_resumes_and_stores_everything_once(tmp_path):
         process = start_backfill(tmp_path, "0.02")
         wait_for_articles(tmp_path, 60 + os.getpid() % 90)  # a different point each time
         process.kill()  # SIGKILL: no cleanup of any kind
-        process.communicate()
+        # Its extraction workers, which hold its output pipes, leave with it.
+        process.communicate(timeout=30)
         stored_before = count(tmp_path)
         assert 0 < stored_before < 300
 
