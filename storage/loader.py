@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from storage.fingerprint import content_hash, distinctive_words, resemblance, shingles
+from storage.fingerprint import band_keys, content_hash, resemblance, shingles
 from storage.records import Article, Capture
 from storage.schema import open_database
 from storage.urls import canonicalize
@@ -76,7 +76,7 @@ def utcnow() -> str:
 # Dedupe rule 3: texts at least this alike (Jaccard index of word 3-shingles) are near-duplicates.
 # Chosen with bench/duplicates.py on planted copies and distinct articles of one template.
 NEAR_DUPLICATE_RESEMBLANCE = 0.8
-# How many of the archive's closest texts (by full-text search) rule 3 compares a new one with.
+# At most this many candidates (those sharing most sketch bands) are compared with a new text.
 NEAR_DUPLICATE_CANDIDATES = 20
 
 
@@ -176,6 +176,7 @@ class Archive:
                 }
                 if "text" in fields:
                     fields["content_hash"] = content_hash(article.text)
+                    self._index_sketch(article_id, band_keys(shingles(article.text)))
                 if fields:
                     self.db["articles"].update(article_id, fields)
                 names = {name for name in fields if name not in ("content_hash", "word_count")}
@@ -239,8 +240,11 @@ class Archive:
         elif (same := self._article_by_hash(article.site, digest)) is not None:
             stored = Stored(Outcome.ALIAS, same)
         else:
-            original = self.near_duplicate_of(article.text)
+            mine = shingles(article.text)
+            keys = band_keys(mine)
+            original = self._near_duplicate_of(mine, keys)
             article_id = self._insert(article, canonical_url, digest, seen, original)
+            self._index_sketch(article_id, keys)
             stored = Stored(Outcome.NEW if original is None else Outcome.DUPLICATE, article_id)
 
         kinds = ("alias", "alias") if stored.outcome is Outcome.ALIAS else ("canonical", "fetched")
@@ -310,26 +314,30 @@ class Archive:
         ).fetchone()
         return row[0] if row else None
 
-    def near_duplicate_of(self, text: str) -> int | None:
-        """The earliest archived article (of any site) whose text is near-identical to ``text``.
-
-        Candidates are the texts full-text search finds closest; each is compared by resemblance.
-        """
-        query = " OR ".join(f'"{word}"' for word in distinctive_words(text))
-        if not query:
-            return None
+    def _near_duplicate_of(self, mine: set[tuple[str, ...]], keys: list[int]) -> int | None:
+        """The earliest archived article (of any site) whose text is near-identical to the one
+        of shingles ``mine``: candidates share a band of its sketch (``keys``, see
+        storage/fingerprint.py); each is compared by resemblance."""
         rows = self.db.execute(
-            "select a.id, a.text, a.duplicate_of from articles_fts f join articles a on a.id = f.rowid"
-            " where articles_fts match ? order by f.rank limit ?",
-            [query, NEAR_DUPLICATE_CANDIDATES],
+            f"""
+            select a.id, a.text, a.duplicate_of from articles a join (
+              select article_id, count(*) as shared from near_keys
+              where key in ({", ".join("?" * len(keys))}) group by article_id
+              order by shared desc limit ?
+            ) k on k.article_id = a.id
+            """,
+            [*keys, NEAR_DUPLICATE_CANDIDATES],
         ).fetchall()
-        mine = shingles(text)
         alike = [
             (score, original or article_id)
             for article_id, other, original in rows
             if (score := resemblance(mine, shingles(other))) >= self.near_duplicate_resemblance
         ]
         return max(alike)[1] if alike else None
+
+    def _index_sketch(self, article_id: int, keys: list[int]) -> None:
+        self.db.execute("delete from near_keys where article_id = ?", [article_id])
+        self.db["near_keys"].insert_all({"key": key, "article_id": article_id} for key in keys)
 
     def _insert(self, article: Article, url: str, digest: str, seen: str, duplicate_of: int | None) -> int:
         table = self.db["articles"]
@@ -372,6 +380,7 @@ class Archive:
                 "gone_at": None,
             },
         )
+        self._index_sketch(row["id"], band_keys(shingles(article.text)))
         return Stored(Outcome.UPDATED, row["id"])
 
     def _capture(self, capture: Capture, site: str, crawl_id: int | None, article_id: int) -> None:

@@ -6,6 +6,8 @@ import sqlite3
 
 import sqlite_utils
 
+from storage.fingerprint import band_keys, shingles
+
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
 SCHEMA_VERSION = 4
@@ -161,8 +163,20 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db["pages"].create_index(["article_id"])
 
         _create_translations(db)
+        _create_near_keys(db)
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_near_keys(db: sqlite_utils.Database) -> None:
+    """The band keys of each article's MinHash sketch, by which rule 3 finds candidates."""
+    db["near_keys"].create(
+        {"key": int, "article_id": int},
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"key", "article_id"},
+    )
+    db["near_keys"].create_index(["key"])
+    db["near_keys"].create_index(["article_id"])
 
 
 def _add_year(db: sqlite_utils.Database) -> None:
@@ -209,6 +223,12 @@ def _extraction_details_near_duplicates_and_revisits(db: sqlite_utils.Database) 
     db["pages"].add_column("hints", str)
     db["pages"].add_column("revisit_of", int)
     _add_year(db)
+    _create_near_keys(db)
+    db["near_keys"].insert_all(
+        {"key": key, "article_id": article_id}
+        for article_id, text in db.execute("select id, text from articles")
+        for key in band_keys(shingles(text))
+    )
     _create_translations(db)
 
 
