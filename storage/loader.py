@@ -267,13 +267,10 @@ class Archive:
     def revisit(self, capture: Capture, crawl_id: int | None = None) -> int | None:
         """When ``capture`` has the bytes of its URL's last capture (of an archived article):
         record it as a revisit, mark the article seen, and return the article's id; else None."""
-        digest = hashlib.sha256(capture.body).hexdigest()
-        last = self.db.execute(
-            "select article_id, sha256 from pages where url = ? order by id desc limit 1", [capture.url]
-        ).fetchone()
-        if last is None or last[1] != digest or last[0] is None:
+        last = self._last_capture(capture.url)
+        if last is None or last["sha256"] != hashlib.sha256(capture.body).hexdigest():
             return None
-        article = self.db["articles"].get(last[0])
+        article = self.db["articles"].get(last["article_id"])
         with self.db.atomic():
             self.db["articles"].update(article["id"], {"last_seen": capture.fetched_at, "gone_at": None})
             self._capture(capture, article["site"], crawl_id, article["id"])
@@ -387,10 +384,8 @@ class Archive:
         """Keep the raw page; bytes identical to the URL's last capture are not stored twice:
         the row is a revisit of the capture that holds them (as a WARC revisit record)."""
         digest = hashlib.sha256(capture.body).hexdigest()
-        last = self.db.execute(
-            "select id, sha256, revisit_of from pages where url = ? order by id desc limit 1", [capture.url]
-        ).fetchone()
-        revisit_of = (last[2] or last[0]) if last and last[1] == digest else None
+        last = self._last_capture(capture.url)
+        revisit_of = (last["revisit_of"] or last["id"]) if last and last["sha256"] == digest else None
         self.db["pages"].insert(
             {
                 "url": capture.url,
@@ -406,6 +401,13 @@ class Archive:
                 "hints": json.dumps(capture.hints, ensure_ascii=False),
             }
         )
+
+    def _last_capture(self, url: str) -> dict | None:
+        rows = self.db.query(
+            "select id, article_id, sha256, revisit_of from pages where url = ? order by id desc limit 1",
+            [url],
+        )
+        return next(iter(rows), None)
 
     def _link_translations(self, article_id: int, translations: dict[str, str]) -> bool:
         """Record an article's other-language versions; returns whether any link was new."""
