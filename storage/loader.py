@@ -403,11 +403,9 @@ class Archive:
         )
 
     def _last_capture(self, url: str) -> dict | None:
-        rows = self.db.query(
-            "select id, article_id, sha256, revisit_of from pages where url = ? order by id desc limit 1",
-            [url],
-        )
-        return next(iter(rows), None)
+        query = "select id, article_id, sha256, revisit_of from pages where url = ? order by id desc limit 1"
+        rows = list(self.db.query(query, [url]))
+        return rows[0] if rows else None
 
     def _link_translations(self, article_id: int, translations: dict[str, str]) -> bool:
         """Record an article's other-language versions; returns whether any link was new."""
