@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from crawler.extract import extract, page_text
 from crawler.sites import Site
 from storage.loader import Archive
+from storage.records import Article
 
 BATCH_SIZE = 50  # articles per transaction
 
@@ -24,7 +25,7 @@ def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] =
     changed (``title``, ``published``, ``text``, ...).
     """
     counts: Counter[str] = Counter()
-    batch = []
+    batch: list[tuple[int, Article]] = []
     for capture in archive.latest_captures(only):
         counts["articles"] += 1
         site = sites.get(capture.site)
@@ -45,7 +46,7 @@ def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] =
     return counts + _apply(archive, batch)
 
 
-def _apply(archive: Archive, batch: list) -> Counter[str]:
+def _apply(archive: Archive, batch: list[tuple[int, Article]]) -> Counter[str]:
     changed = archive.update_extraction(batch)
     batch.clear()
     return changed

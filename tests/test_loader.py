@@ -362,3 +362,9 @@ def test_an_archive_of_the_first_schema_is_upgraded_in_place(tmp_path):
             "select count(*) from articles_fts where articles_fts match 'upgrades OR Rabat'"
         )
         assert hits.fetchone()[0] == 2
+        # the old article is in rule 3's index: a copy of it is found
+        assert archive.db["near_keys"].count_where("article_id = ?", [old["id"]]) == 8
+        copy = archive.store(
+            article(url="https://partner.org/x/", site="partner", text="RABAT —\n" + old["text"]), capture()
+        )
+        assert archive.db["articles"].get(copy.article_id)["duplicate_of"] == old["id"]
