@@ -168,6 +168,10 @@ def metadata(db_path: str) -> dict[str, Any]:
                     "article_translations": {
                         "description": "The other-language versions each article links to (hreflang)."
                     },
+                    "near_keys": {
+                        "description": "Band keys of each article's MinHash sketch, by which near-duplicates are found.",
+                        "hidden": True,
+                    },
                     "translations": {
                         "description": "article_translations with translation_id: the linked article, once archived."
                     },

@@ -65,7 +65,8 @@ def export_warc(
                     warc_headers_dict=concurrent,
                 )
             else:
-                body = zlib.decompress(page["body"]) if page["body"] is not None else b""
+                held = page if page["body"] is not None else archive.db["pages"].get(page["revisit_of"])
+                body = zlib.decompress(held["body"])
                 http.replace_header("Content-Length", str(len(body)))
                 record = writer.create_warc_record(
                     page["url"],
