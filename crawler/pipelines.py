@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import logging
-import multiprocessing
-import os
-import signal
-import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import scrapy
@@ -20,6 +13,7 @@ from scrapy import signals
 from crawler.dates import in_window
 from crawler.extract import extract
 from crawler.items import FetchedPage
+from crawler.workers import extraction_pool
 from storage.loader import Archive, Outcome
 from storage.records import Article, Capture
 
@@ -28,40 +22,6 @@ logger = logging.getLogger(__name__)
 # Scrapy's finish reasons for a run stopped before its end, which the next run completes:
 # a signal (SIGTERM, SIGINT), or the time or memory limit of crawler/settings.py.
 INTERRUPTED_REASONS = frozenset({"shutdown", "closespider_timeout", "memusage_exceeded"})
-
-# How often an extraction worker checks that its crawl is still alive.
-WORKER_WATCH_SECONDS = 0.5
-
-
-@functools.cache
-def extraction_pool(workers: int) -> ProcessPoolExecutor:
-    """The processes that extract articles, one pool per crawl process (shared by its spiders).
-
-    Extraction is CPU-bound (trafilatura parses every page): on the reactor's thread it would
-    stall every download; in threads, the GIL would keep it on one core. "spawn": a worker
-    must not inherit a copy of the running reactor.
-    """
-    return ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(os.getpid(),),
-    )
-
-
-def _start_worker(crawl_pid: int) -> None:
-    # Ctrl-C reaches the whole process group; Scrapy stops gracefully on it, and needs its
-    # workers alive to finish the pages in progress.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A crawl killed outright (SIGKILL, the OOM killer) cannot stop its workers: they would
-    # wait for work forever, holding its output pipes open. They watch for it instead.
-    threading.Thread(target=_exit_with, args=(crawl_pid,), daemon=True).start()
-
-
-def _exit_with(crawl_pid: int) -> None:
-    while os.getppid() == crawl_pid:
-        time.sleep(WORKER_WATCH_SECONDS)
-    os._exit(1)
 
 
 class ArchivePipeline:
@@ -95,9 +55,7 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.archive = Archive(self.db_path, self.crawler.settings.getfloat("NEWSARCHIVE_NEAR_DUPLICATE"))
-        self.pool = extraction_pool(
-            self.crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS") or os.cpu_count() or 1
-        )
+        self.pool = extraction_pool(self.crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS"))
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 
     async def process_item(self, item: FetchedPage) -> FetchedPage:

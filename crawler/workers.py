@@ -1,0 +1,45 @@
+"""The processes that extract articles: a pool per crawl (or reextract) process, one per core.
+
+Extraction is CPU-bound (trafilatura parses every page): on the reactor's thread it would
+stall every download; in threads, the GIL would keep it on one core.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+# How often an extraction worker checks that the process it works for is still alive.
+WORKER_WATCH_SECONDS = 0.5
+
+
+@functools.cache
+def extraction_pool(workers: int = 0) -> ProcessPoolExecutor:
+    """The pool of this process (shared by a run's spiders); ``workers`` 0 means one per core.
+    "spawn": a worker must not inherit a copy of the running reactor."""
+    return ProcessPoolExecutor(
+        workers or os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
+
+
+def _start_worker(parent_pid: int) -> None:
+    # Ctrl-C reaches the whole process group; Scrapy stops gracefully on it, and needs its
+    # workers alive to finish the pages in progress.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A crawl killed outright (SIGKILL, the OOM killer) cannot stop its workers: they would
+    # wait for work forever, holding its output pipes open. They watch for it instead.
+    threading.Thread(target=_exit_with, args=(parent_pid,), daemon=True).start()
+
+
+def _exit_with(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(WORKER_WATCH_SECONDS)
+    os._exit(1)
