@@ -79,15 +79,19 @@ class PageFacts:
 def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
     """Read the JSON-LD, OpenGraph and HTML metadata of a page."""
     facts = PageFacts()
-    articles = sorted(_json_ld_objects(tree), key=_json_ld_rank)
-    articles = [item for item in articles if _json_ld_rank(item) < len(JSON_LD_ARTICLE_TYPES)]
+    ranked = sorted(
+        ((_json_ld_rank(item), item) for item in _json_ld_objects(tree)), key=lambda pair: pair[0]
+    )
+    articles = [item for rank, item in ranked if rank < len(JSON_LD_ARTICLE_TYPES)]
+    metas: dict[str, str] = {}  # property or name -> the first non-empty content, in one pass
+    for element in tree.iter("meta"):
+        if content := _clean(element.get("content")):
+            for key in (element.get("property"), element.get("name")):
+                if key:
+                    metas.setdefault(key, content)
 
     def meta(*names: str) -> str | None:
-        for name in names:
-            for content in tree.xpath(f"//meta[@property='{name}' or @name='{name}']/@content"):
-                if content := _clean(content):
-                    return content
-        return None
+        return next((metas[name] for name in names if name in metas), None)
 
     def first_in_json_ld(key: str) -> str | None:
         return next((value for item in articles if (value := _clean(item.get(key)))), None)

@@ -267,13 +267,13 @@ class Archive:
     def revisit(self, capture: Capture, crawl_id: int | None = None) -> int | None:
         """When ``capture`` has the bytes of its URL's last capture (of an archived article):
         record it as a revisit, mark the article seen, and return the article's id; else None."""
-        last = self._last_capture(capture.url)
-        if last is None or last["sha256"] != hashlib.sha256(capture.body).hexdigest():
+        digest, same = self._identical_capture(capture)
+        if same is None:
             return None
-        article = self.db["articles"].get(last["article_id"])
+        article = self.db["articles"].get(same["article_id"])
         with self.db.atomic():
             self.db["articles"].update(article["id"], {"last_seen": capture.fetched_at, "gone_at": None})
-            self._capture(capture, article["site"], crawl_id, article["id"])
+            self._insert_capture(capture, article["site"], crawl_id, article["id"], digest, same)
         return article["id"]
 
     def touch(self, url: str, seen: str) -> int | None:
@@ -381,11 +381,20 @@ class Archive:
         return Stored(Outcome.UPDATED, row["id"])
 
     def _capture(self, capture: Capture, site: str, crawl_id: int | None, article_id: int) -> None:
-        """Keep the raw page; bytes identical to the URL's last capture are not stored twice:
-        the row is a revisit of the capture that holds them (as a WARC revisit record)."""
-        digest = hashlib.sha256(capture.body).hexdigest()
-        last = self._last_capture(capture.url)
-        revisit_of = (last["revisit_of"] or last["id"]) if last and last["sha256"] == digest else None
+        self._insert_capture(capture, site, crawl_id, article_id, *self._identical_capture(capture))
+
+    def _insert_capture(
+        self,
+        capture: Capture,
+        site: str,
+        crawl_id: int | None,
+        article_id: int,
+        digest: str,
+        same: dict | None,
+    ) -> None:
+        """Keep the raw page; bytes identical to the URL's last capture (``same``) are not stored
+        twice: the row is a revisit of the capture that holds them (as a WARC revisit record)."""
+        revisit_of = (same["revisit_of"] or same["id"]) if same else None
         self.db["pages"].insert(
             {
                 "url": capture.url,
@@ -402,10 +411,12 @@ class Archive:
             }
         )
 
-    def _last_capture(self, url: str) -> dict | None:
+    def _identical_capture(self, capture: Capture) -> tuple[str, dict | None]:
+        """The capture's SHA-256, and its URL's last capture when that one has the same bytes."""
+        digest = hashlib.sha256(capture.body).hexdigest()
         query = "select id, article_id, sha256, revisit_of from pages where url = ? order by id desc limit 1"
-        rows = list(self.db.query(query, [url]))
-        return rows[0] if rows else None
+        rows = list(self.db.query(query, [capture.url]))
+        return digest, (rows[0] if rows and rows[0]["sha256"] == digest else None)
 
     def _link_translations(self, article_id: int, translations: dict[str, str]) -> bool:
         """Record an article's other-language versions; returns whether any link was new."""

@@ -50,6 +50,17 @@ def newsarchive(*args: str, cwd: Path, timeout: int = 300) -> subprocess.Complet
     )
 
 
+def start_newsarchive(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    """Start the `newsarchive` command in the background, from ``cwd``, its output piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def crawl(folder: Path, *sites: str, mode: str = "crawl") -> subprocess.CompletedProcess[str]:
     result = newsarchive(mode, *sites, *FAST, cwd=folder)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import urllib.error
 
-from conftest import FAST, free_port, get_json, serving, write_sites
+from conftest import FAST, free_port, get_json, serving, start_newsarchive, write_sites
 
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
@@ -26,22 +24,7 @@ def test_datasette_reads_all_through_a_crawl_without_a_lock_error(tmp_path):
         write_sites(tmp_path, {"demo": {"start_urls": site_server.site.start_urls()[:1]}})
         with serving(tmp_path, "archive.db", free_port()) as base:
             # One article per transaction: as many write locks as a crawl can take.
-            crawl = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "crawler.cli",
-                    "crawl",
-                    "demo",
-                    *FAST,
-                    "-s",
-                    "NEWSARCHIVE_BATCH_SIZE=1",
-                ],
-                cwd=tmp_path,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            crawl = start_newsarchive("crawl", "demo", *FAST, "-s", "NEWSARCHIVE_BATCH_SIZE=1", cwd=tmp_path)
             reads, failures, counts = 0, [], []
             while crawl.poll() is None:
                 for path in READS:

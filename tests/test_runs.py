@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from conftest import FAST, crawl, newsarchive, write_sites
+from conftest import FAST, crawl, newsarchive, start_newsarchive, write_sites
 
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite, sample_articles
@@ -80,22 +80,8 @@ def test_the_log_goes_to_the_log_file(demo_server, tmp_path):
 
 def start_backfill(folder, delay: str) -> subprocess.Popen:
     """A backfill in the background, slowed down enough to be interrupted midway."""
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crawler.cli",
-            "backfill",
-            "news",
-            "-s",
-            f"DOWNLOAD_DELAY={delay}",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-        ],
-        cwd=folder,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return start_newsarchive(
+        "backfill", "news", "-s", f"DOWNLOAD_DELAY={delay}", "-s", "AUTOTHROTTLE_ENABLED=False", cwd=folder
     )
 
 
