@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from storage.fingerprint import band_keys, content_hash, resemblance, shingles
+from storage.fingerprint import content_hash, resemblance, shingles
 from storage.records import Article, Capture
 from storage.schema import open_database
 from storage.urls import canonicalize
@@ -176,7 +176,7 @@ class Archive:
                 }
                 if "text" in fields:
                     fields["content_hash"] = content_hash(article.text)
-                    self._index_sketch(article_id, band_keys(shingles(article.text)))
+                    self._index_sketch(article_id, article.sketch)
                 if fields:
                     self.db["articles"].update(article_id, fields)
                 names = {name for name in fields if name not in ("content_hash", "word_count")}
@@ -231,7 +231,7 @@ class Archive:
     def _store(self, article: Article, capture: Capture, crawl_id: int | None) -> Stored:
         seen = capture.fetched_at
         fetched_url = canonicalize(article.url)
-        canonical_url = canonicalize(article.canonical_url or article.url)
+        canonical_url = canonicalize(article.canonical_url) if article.canonical_url else fetched_url
         digest = content_hash(article.text)
 
         existing = self._article_by_url(canonical_url, fetched_url)
@@ -240,16 +240,15 @@ class Archive:
         elif (same := self._article_by_hash(article.site, digest)) is not None:
             stored = Stored(Outcome.ALIAS, same)
         else:
-            mine = shingles(article.text)
-            keys = band_keys(mine)
-            original = self._near_duplicate_of(mine, keys)
-            article_id = self._insert(article, canonical_url, digest, seen, original)
-            self._index_sketch(article_id, keys)
+            original = self._near_duplicate_of(article)
+            article_id = self._insert_article(article, canonical_url, digest, seen, original)
+            self._index_sketch(article_id, article.sketch)
             stored = Stored(Outcome.NEW if original is None else Outcome.DUPLICATE, article_id)
 
         kinds = ("alias", "alias") if stored.outcome is Outcome.ALIAS else ("canonical", "fetched")
         for url, kind in zip((canonical_url, fetched_url), kinds, strict=True):
-            self.db["article_urls"].insert(
+            self._insert_row(
+                "article_urls",
                 {
                     "url": url,
                     "article_id": stored.article_id,
@@ -311,11 +310,12 @@ class Archive:
         ).fetchone()
         return row[0] if row else None
 
-    def _near_duplicate_of(self, mine: set[tuple[str, ...]], keys: list[int]) -> int | None:
-        """The earliest archived article (of any site) whose text is near-identical to the one
-        of shingles ``mine``: candidates share a band of its sketch (``keys``, see
-        storage/fingerprint.py); each is compared by resemblance."""
-        rows = self.db.execute(
+    def _near_duplicate_of(self, article: Article) -> int | None:
+        """The earliest archived article (of any site) whose text is near-identical to the
+        article's: candidates share a band of its sketch (see storage/fingerprint.py); each is
+        compared by resemblance."""
+        keys = article.sketch
+        rows = self.db.conn.execute(
             f"""
             select a.id, a.text, a.duplicate_of from articles a join (
               select article_id, count(*) as shared from near_keys
@@ -325,6 +325,7 @@ class Archive:
             """,
             [*keys, NEAR_DUPLICATE_CANDIDATES],
         ).fetchall()
+        mine = shingles(article.text) if rows else set()
         alike = [
             (score, original or article_id)
             for article_id, other, original in rows
@@ -333,12 +334,24 @@ class Archive:
         return max(alike)[1] if alike else None
 
     def _index_sketch(self, article_id: int, keys: list[int]) -> None:
-        self.db.execute("delete from near_keys where article_id = ?", [article_id])
-        self.db["near_keys"].insert_all({"key": key, "article_id": article_id} for key in keys)
+        self.db.conn.execute("delete from near_keys where article_id = ?", [article_id])
+        self.db.conn.executemany(
+            "insert into near_keys (key, article_id) values (?, ?)", [(key, article_id) for key in keys]
+        )
 
-    def _insert(self, article: Article, url: str, digest: str, seen: str, duplicate_of: int | None) -> int:
-        table = self.db["articles"]
-        table.insert(
+    def _insert_row(self, table: str, row: dict, ignore: bool = False) -> int:
+        """Insert one row, returning its rowid. The loader's hot path: sqlite-utils' insert()
+        inspects the table's schema on every call, which cost more than the insert itself."""
+        columns = ", ".join(f"[{column}]" for column in row)
+        verb = "insert or ignore" if ignore else "insert"
+        sql = f"{verb} into [{table}] ({columns}) values ({', '.join('?' * len(row))})"
+        return self.db.conn.execute(sql, list(row.values())).lastrowid
+
+    def _insert_article(
+        self, article: Article, url: str, digest: str, seen: str, duplicate_of: int | None
+    ) -> int:
+        article_id = self._insert_row(
+            "articles",
             {
                 **_article_fields(article),
                 "site": article.site,
@@ -348,9 +361,15 @@ class Archive:
                 "first_seen": seen,
                 "last_seen": seen,
                 "version": 1,
-            }
+            },
         )
-        return table.last_pk
+        # Indexed here rather than by a trigger: FTS5 flushes its pending terms at each
+        # trigger's savepoint, which made a trigger's insert three times slower (schema.py).
+        self.db.conn.execute(
+            "insert into articles_fts (rowid, title, text) values (?, ?, ?)",
+            [article_id, article.title, article.text],
+        )
+        return article_id
 
     def _revisit(self, row: dict, article: Article, digest: str, seen: str) -> Stored:
         if row["content_hash"] == digest:
@@ -377,7 +396,7 @@ class Archive:
                 "gone_at": None,
             },
         )
-        self._index_sketch(row["id"], band_keys(shingles(article.text)))
+        self._index_sketch(row["id"], article.sketch)
         return Stored(Outcome.UPDATED, row["id"])
 
     def _capture(self, capture: Capture, site: str, crawl_id: int | None, article_id: int) -> None:
@@ -395,7 +414,8 @@ class Archive:
         """Keep the raw page; bytes identical to the URL's last capture (``same``) are not stored
         twice: the row is a revisit of the capture that holds them (as a WARC revisit record)."""
         revisit_of = (same["revisit_of"] or same["id"]) if same else None
-        self.db["pages"].insert(
+        self._insert_row(
+            "pages",
             {
                 "url": capture.url,
                 "site": site,
@@ -408,18 +428,24 @@ class Archive:
                 "sha256": digest,
                 "revisit_of": revisit_of,
                 "hints": json.dumps(capture.hints, ensure_ascii=False),
-            }
+            },
         )
 
     def _identical_capture(self, capture: Capture) -> tuple[str, dict | None]:
         """The capture's SHA-256, and its URL's last capture when that one has the same bytes."""
         digest = hashlib.sha256(capture.body).hexdigest()
-        query = "select id, article_id, sha256, revisit_of from pages where url = ? order by id desc limit 1"
-        rows = list(self.db.query(query, [capture.url]))
-        return digest, (rows[0] if rows and rows[0]["sha256"] == digest else None)
+        row = self.db.conn.execute(
+            "select id, article_id, sha256, revisit_of from pages where url = ? order by id desc limit 1",
+            [capture.url],
+        ).fetchone()
+        if row is None or row[2] != digest:
+            return digest, None
+        return digest, dict(zip(("id", "article_id", "sha256", "revisit_of"), row, strict=True))
 
     def _link_translations(self, article_id: int, translations: dict[str, str]) -> bool:
         """Record an article's other-language versions; returns whether any link was new."""
+        if not translations:
+            return False
         table = self.db["article_translations"]
         known = {row["language"]: row["url"] for row in table.rows_where("article_id = ?", [article_id])}
         links = {language: canonicalize(url) for language, url in translations.items()}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from storage.fingerprint import band_keys, shingles
 
-@dataclass
+
+@dataclass(frozen=True)
 class Article:
     """One extracted article, as the crawler saw it at ``url``."""
 
@@ -26,6 +28,12 @@ class Article:
     image: str | None = None
     markdown: str | None = None  # the body with its headings, lists and emphasis, for reading
     translations: dict[str, str] = field(default_factory=dict)  # language -> URL (hreflang)
+    # Dedupe rule 3's band keys of ``text`` (storage/fingerprint.py), computed where the article
+    # is made: in a crawl by the extraction workers, in parallel, not by the archive's one writer.
+    sketch: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sketch", band_keys(shingles(self.text)))
 
 
 @dataclass

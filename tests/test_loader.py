@@ -368,3 +368,26 @@ def test_an_archive_of_the_first_schema_is_upgraded_in_place(tmp_path):
             article(url="https://partner.org/x/", site="partner", text="RABAT —\n" + old["text"]), capture()
         )
         assert archive.db["articles"].get(copy.article_id)["duplicate_of"] == old["id"]
+
+
+def test_an_archive_of_schema_4_gets_its_sketches_again(tmp_path):
+    """Schema 5 changed the sketch's hash: keys of the old hash would never meet new ones."""
+    path = tmp_path / "archive.db"
+    text = BODY + "\nThe plan covers schools, libraries and museums in twelve cities over five years."
+    with Archive(str(path)) as archive:
+        old = archive.store(article(text=text), capture())
+        archive.db.execute("update near_keys set key = key + 1")  # the keys of another hash
+        archive.db["articles"].enable_fts(["title", "text"], create_triggers=True, replace=True)
+        archive.db.execute("pragma user_version = 4")
+    with Archive(str(path)) as archive:
+        assert archive.db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
+        copy = archive.store(
+            article(url="https://partner.org/x/", site="partner", text="RABAT —\n" + text),
+            capture("https://partner.org/x/"),
+        )
+        assert copy.outcome is Outcome.DUPLICATE
+        assert archive.db["articles"].get(copy.article_id)["duplicate_of"] == old.article_id
+        # new articles are indexed for search once, by the loader, not by the old trigger too
+        assert "articles_ai" not in {t.name for t in archive.db.triggers}
+        hits = archive.db.execute("select rowid from articles_fts where articles_fts match 'rabat'")
+        assert sorted(row[0] for row in hits) == [old.article_id, copy.article_id]
