@@ -1,12 +1,15 @@
-"""How fast the whole job runs on this machine, against what the machine allows.
+"""How fast the whole job runs on this machine, against what the machine allows and its peers.
 
 A generated organization site of N articles (English and Arabic, WordPress-shaped, pages
 padded to a real theme's weight: mega menu, inline styles and scripts, footer) is served on
 127.0.0.1 and crawled end to end by `newsarchive crawl` (discovery, fetch, extract, store),
 politeness off. In the same run: the ceiling (trafilatura alone extracting the same pages
-from memory on every core), the nightly re-crawl of the unchanged site, the loader alone, and
-`newsarchive reextract` over the archive. Peak memory is the RSS of the crawl's whole process
-tree (its extraction workers included), sampled every 50 ms.
+from memory on every core), the nightly re-crawl of the unchanged site, the loader alone,
+`newsarchive reextract` over the archive, and, on the first size, the peers over the same
+site: trafilatura's own command line and news-please, each installed by the benchmark in a
+virtual environment of its own (bench/.peers/), their output scored like ours against the
+generator's truth by ../shared/data/extraction-dev/evaluate.py. Peak memory is the RSS of a
+command's whole process tree (worker processes included), sampled every 50 ms.
 
     .venv/bin/python bench/crawl.py                 # N = 1,000 and 10,000
     .venv/bin/python bench/crawl.py --sizes 1000
@@ -15,6 +18,8 @@ tree (its extraction workers included), sampled every 50 ms.
 from __future__ import annotations
 
 import argparse
+import configparser
+import json
 import os
 import random
 import re
@@ -35,6 +40,10 @@ from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
 from storage.loader import Archive
 from storage.records import Article, Capture
+from storage.urls import canonicalize
+
+SCORER = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction-dev" / "evaluate.py"
+PEERS = Path(__file__).resolve().parent / ".peers"  # the peers' virtual environments
 
 # A local mirror: no politeness, as many parallel requests as the machine can use.
 FAST = [
@@ -178,7 +187,103 @@ def _text(i: int) -> str:
     return "\n".join(" ".join(f"w{rng.randrange(5000)}" for _ in range(60)) for _ in range(6))
 
 
-def bench(size: int) -> dict:
+def peer_python(name: str, *packages: str) -> Path:
+    """The Python of a virtual environment of the peer's own, made and filled on first use."""
+    folder = PEERS / name
+    python, installed = folder / "bin" / "python", folder / "installed"
+    if not installed.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(folder)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *packages], check=True)
+        installed.touch()
+    return python
+
+
+def trafilatura_crawl(urls: list[str], folder: Path) -> tuple[dict, dict]:
+    """trafilatura's command line downloading and extracting the site's articles, as fast as it
+    will (no sleep between requests, local addresses allowed). Given the article URLs the site's
+    sitemap lists with ``-i``: its ``--sitemap`` discovery refuses an address with a port
+    (courlan's URL check) and then fetches the start page over and over."""
+    python = peer_python("trafilatura", "trafilatura", "lxml_html_clean")
+    where = "import pathlib, trafilatura; print(pathlib.Path(trafilatura.__file__).with_name('settings.cfg'))"
+    defaults = subprocess.run(
+        [python, "-c", where], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    config = configparser.ConfigParser()
+    config.read(defaults)
+    config["DEFAULT"].update({"SLEEP_TIME": "0", "SSRF_PROTECTION": "off"})
+    with open(folder / "trafilatura.cfg", "w") as file:
+        config.write(file)
+    (folder / "urls.txt").write_text("\n".join(urls))
+    output = folder / "trafilatura-out"
+    command = [
+        str(python.parent / "trafilatura"), "-i", "urls.txt", "--json", "--with-metadata",
+        "-o", str(output), "--config-file", "trafilatura.cfg", "--parallel", str(os.cpu_count()),
+    ]  # fmt: skip
+    measured = run_measured(command, folder)
+    pages = [json.loads(path.read_text()) for path in output.glob("*.json")]
+    return measured, {p["source"]: {"title": p["title"], "body": p["text"], "date": p["date"]} for p in pages}
+
+
+NEWS_PLEASE = """
+import json, sys
+from newsplease import NewsPlease
+
+if __name__ == "__main__":
+    urls = open("urls.txt").read().split()
+    articles = NewsPlease.from_urls(urls, request_args={"timeout": 30}, fetch_images=False)
+    with open("news-please.jsonl", "w") as out:
+        for url, a in articles.items():
+            if a:  # {} where it failed
+                date = a.date_publish and a.date_publish.isoformat()
+                out.write(json.dumps({"url": url, "title": a.title, "body": a.maintext, "date": date}) + "\\n")
+"""
+
+
+def news_please(urls: list[str], folder: Path) -> tuple[dict, dict]:
+    """news-please over the same article URLs (``from_urls``: a download thread per URL, then
+    extraction on every core)."""
+    python = peer_python("news-please", "news-please")
+    (folder / "urls.txt").write_text("\n".join(urls))
+    (folder / "news_please_run.py").write_text(NEWS_PLEASE)
+    measured = run_measured([str(python), "news_please_run.py"], folder)
+    lines = (folder / "news-please.jsonl").read_text().splitlines()
+    return measured, {(p := json.loads(line))["url"]: p for line in lines}
+
+
+def archived(folder: Path) -> dict:
+    """What our crawl stored, as predictions to score."""
+    with sqlite3.connect(folder / "archive.db") as conn:
+        rows = conn.execute("select url, title, text, published from articles").fetchall()
+    return {url: {"title": title, "body": text, "date": published} for url, title, text, published in rows}
+
+
+def scores(site: RealisticSite, predictions: dict, folder: Path) -> dict:
+    """Body F1, title and date accuracy of ``predictions`` (URL -> fields) against the truth."""
+    truth = {
+        canonicalize(site.base_url + a.path): {
+            "source": "generated", "body": a.text, "title": a.title, "date": a.published_iso,
+        }
+        for a in site.articles
+    }  # fmt: skip
+    (folder / "truth.json").write_text(json.dumps(truth))
+    mine = {canonicalize(url): fields for url, fields in predictions.items()}
+    (folder / "predictions.json").write_text(json.dumps({url: mine[url] for url in truth if url in mine}))
+    [result] = json.loads(
+        subprocess.run(
+            [sys.executable, str(SCORER), "--truth", "truth.json", "--allow-missing", "--json",
+             "--n-bootstrap", "10", "predictions.json"],
+            cwd=folder, check=True, capture_output=True, text=True,
+        ).stdout
+    ).values()  # fmt: skip
+    return {
+        "body": result["body"]["generated"]["f1"],
+        "title": result["title"]["accuracy"],
+        "date": result["date"]["accuracy"],
+        "found": len(truth) - result["n_missing"],
+    }
+
+
+def bench(size: int, peers: bool) -> dict:
     counts = {"en": size * 7 // 10, "ar": size - size * 7 // 10}
     with (
         DemoServer(make_site=lambda base: RealisticSite(base, counts)) as server,
@@ -193,8 +298,15 @@ def bench(size: int) -> dict:
         second = last_crawl(folder)
         reextract = run_measured([sys.executable, "-m", "crawler.cli", "reextract", "org"], folder)
         top = ceiling(server.site)
+        compared = {"newsarchive": (crawl, scores(server.site, archived(folder), folder))}
+        if peers:
+            urls = [server.site.base_url + a.path for a in server.site.articles]
+            for name, peer in (("trafilatura", trafilatura_crawl), ("news-please", news_please)):
+                measured, predictions = peer(urls, folder)
+                compared[name] = (measured, scores(server.site, predictions, folder))
     stored = first["new"]
     return {
+        "compared": compared,
         "size": size,
         "page_kb": page_kb,
         "stored": stored,
@@ -215,7 +327,7 @@ def main() -> None:
     print(
         f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; trafilatura {trafilatura.__version__}\n"
     )
-    results = [bench(size) for size in sizes]
+    results = [bench(size, peers=index == 0) for index, size in enumerate(sizes)]
     print(
         f"{'articles':>8} {'page KB':>7} {'stored':>6} {'wall s':>7} {'art/s':>6} {'CPU s':>6} {'CPU %':>6} "
         f"{'peak MB':>7} {'req/art':>7} {'ceiling p/s':>11} {'vs ceiling':>10} "
@@ -235,6 +347,20 @@ def main() -> None:
     print(
         f"loader alone: {loader_rate(5000):,.0f} articles/s (dedupe, full-text index, captures; batches of 50)"
     )
+    first = results[0]
+    print(
+        f"\nthe same site of {first['size']:,} articles, same run:\n"
+        f"{'':<12} {'wall s':>7} {'CPU s':>6} {'peak MB':>7} {'found':>6} {'body F1':>7} {'title':>6} "
+        f"{'date':>6} {'newsarchive is':>15}"
+    )
+    ours = first["compared"]["newsarchive"][0]["wall"]
+    for name, (measured, score) in first["compared"].items():
+        speedup = f"{measured['wall'] / ours:.1f}x faster" if name != "newsarchive" else ""
+        print(
+            f"{name:<12} {measured['wall']:>7.1f} {measured['cpu']:>6.1f} {measured['rss'] / 2**20:>7.0f} "
+            f"{score['found']:>6} {score['body']:>7.3f} {score['title']:>6.3f} {score['date']:>6.3f} "
+            f"{speedup:>15}"
+        )
 
 
 if __name__ == "__main__":
