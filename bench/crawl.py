@@ -327,19 +327,22 @@ def main() -> None:
     print(
         f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; trafilatura {trafilatura.__version__}\n"
     )
-    results = [bench(size, peers=index == 0) for index, size in enumerate(sizes)]
     print(
         f"{'articles':>8} {'page KB':>7} {'stored':>6} {'wall s':>7} {'art/s':>6} {'CPU s':>6} {'CPU %':>6} "
         f"{'peak MB':>7} {'req/art':>7} {'ceiling p/s':>11} {'vs ceiling':>10} "
-        f"{'again req':>9} {'again s':>7} {'reextract/s':>11}"
+        f"{'again req':>9} {'again s':>7} {'reextract/s':>11}",
+        flush=True,
     )
-    for r in results:
+    results = []
+    for index, size in enumerate(sizes):  # each row as soon as it is measured
+        results.append(r := bench(size, peers=index == 0))
         c = r["crawl"]
         print(
             f"{r['size']:>8,} {r['page_kb']:>7.0f} {r['stored']:>6} {c['wall']:>7.1f} {r['rate']:>6.1f} "
             f"{c['cpu']:>6.1f} {100 * c['cpu'] / c['wall']:>5.0f}% {c['rss'] / 2**20:>7.0f} "
             f"{r['requests_per_article']:>7.2f} {r['ceiling']:>11.1f} {r['rate'] / r['ceiling']:>9.2f}x "
-            f"{r['again_requests']:>9} {r['again_wall']:>7.1f} {r['reextract_rate']:>11.1f}"
+            f"{r['again_requests']:>9} {r['again_wall']:>7.1f} {r['reextract_rate']:>11.1f}",
+            flush=True,
         )
     if len(results) > 1:
         growth = results[-1]["crawl"]["rss"] / results[0]["crawl"]["rss"]

@@ -237,6 +237,11 @@ def reextract(site_names: tuple[str, ...], db: str, sites_path: str | None) -> N
         + (f" ({fields})" if fields else "")
         + f", {counts['not_article']} no longer read as articles (left as they were)"
     )
+    failed = {
+        name: counts[name] for name in ("extract_timeout", "extract_crashed", "extract_error") if counts[name]
+    }
+    if failed:
+        click.echo(f"reextract: extraction failed for {failed} (left as they were)", err=True)
 
 
 @cli.command("export-warc")

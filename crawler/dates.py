@@ -122,7 +122,7 @@ def _plausible(moment: datetime, now: datetime) -> bool:
 class Dated:
     """A normalized date with the string it was read from and where that string was found."""
 
-    value: str  # ISO 8601
+    value: str | None  # ISO 8601; None for a stated date that is impossible or ambiguous
     raw: str  # as the source wrote it
     source: str  # e.g. "json-ld", "meta", "time", "wp-api", "feed", "sitemap", "text"
 

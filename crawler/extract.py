@@ -18,7 +18,7 @@ from lxml import etree
 from trafilatura.xml import xmltotxt
 from w3lib.encoding import html_to_unicode
 
-from crawler.dates import first_date, parse_date
+from crawler.dates import Dated, first_date, parse_date
 from crawler.metadata import choose_title, clean_authors, language_code, page_facts
 from crawler.selectors import select_elements, select_text
 from storage.records import Article
@@ -62,6 +62,9 @@ CHROME_LINE = re.compile(
 TEXT_BLOCKS = ("p", "head", "item")
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Control characters a page may carry (XML 1.0 forbids them): libxml2 takes a NUL for the
+# end of the document, so a page with one would lose everything after it.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def extract(
@@ -82,7 +85,7 @@ def extract(
     try:
         # The text is decoded already: an XHTML page's encoding declaration would only make
         # lxml refuse it.
-        tree = lxml.html.fromstring(XML_DECLARATION.sub("", html, count=1))
+        tree = lxml.html.fromstring(CONTROL_CHARACTERS.sub("", XML_DECLARATION.sub("", html, count=1)))
     except (etree.ParserError, ValueError):
         return None
     facts = page_facts(tree)
@@ -112,16 +115,20 @@ def extract(
     language = facts.language or language_code(hints.get("language")) or _detect_language(text)
     # 06/05/2022 is May in French and Arabic, June in American English: not guessed there.
     dayfirst = None if language in (None, "en") else True
-    published = first_date(
-        [
-            ("selector", override.get("published")),
-            *facts.published,
-            (hints.get("published_source", "discovery"), hints.get("published")),
-            ("byline", facts.byline_date),  # as the page shows it to readers
-            ("trafilatura", document.date),  # htmldate's guess: URL, text, preferring the original date
-        ],
-        dayfirst=dayfirst,
-    )
+    stated = [  # the date as markup, a site's selector or discovery states it
+        ("selector", override.get("published")),
+        *facts.published,
+        (hints.get("published_source", "discovery"), hints.get("published")),
+    ]
+    published = first_date([*stated, ("byline", facts.byline_date)], dayfirst=dayfirst)
+    refused = next(((source, raw) for source, raw in stated if raw), None) if published is None else None
+    if published is None and refused is None:
+        # htmldate's guess (URL, text, the original date preferred), only where nothing states
+        # a date: where something states one we refused (30 February, 06/05/2022 in English),
+        # htmldate would read the same string by another rule, or complete "2024-02" with a day.
+        published = first_date([("trafilatura", document.date)], dayfirst=dayfirst)
+    if published is None and refused is not None:  # a date we cannot read, kept as written
+        published = Dated(None, " ".join(refused[1].split()), refused[0])
     modified = first_date([*facts.modified, ("discovery", hints.get("modified"))], dayfirst=dayfirst)
     canonical = facts.canonical or document.url
     if canonical and host_of(canonical) != host_of(url):

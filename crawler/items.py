@@ -1,4 +1,4 @@
-"""What the spider hands to the pipeline: one fetched article page."""
+"""What the spider hands to the pipeline: a fetched article page, or a URL that gave none."""
 
 from __future__ import annotations
 
@@ -15,3 +15,14 @@ class FetchedPage:
     text: str  # decoded by Scrapy (HTTP header, BOM, then <meta charset>)
     fetched_at: str  # ISO 8601, UTC
     hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class NotStored:
+    """A URL of the run that gave no page to extract: a request that failed for good (after
+    its retries), or a response that is not HTML; and why."""
+
+    url: str
+    outcome: str  # timeout, too_large, http_error, dns, refused, truncated, robots, not_html, ...
+    status: int | None  # the HTTP status, when the server answered
+    reason: str  # the error's message, or what the response was

@@ -12,8 +12,8 @@ from scrapy import signals
 
 from crawler.dates import in_window
 from crawler.extract import extract
-from crawler.items import FetchedPage
-from crawler.workers import extraction_pool
+from crawler.items import FetchedPage, NotStored
+from crawler.workers import extraction_pool, failure_reason
 from storage.loader import Archive, Outcome
 from storage.records import Article, Capture
 
@@ -41,6 +41,7 @@ class ArchivePipeline:
         self.stats = crawler.stats
         self.db_path = crawler.settings["NEWSARCHIVE_DB"]
         self.batch_size = crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE")
+        self.extract_timeout = crawler.settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT") or None
         self.window = (crawler.settings.get("NEWSARCHIVE_SINCE"), crawler.settings.get("NEWSARCHIVE_UNTIL"))
         self.batch: list[tuple[Article, Capture]] = []
         self.archive: Archive | None = None
@@ -58,14 +59,17 @@ class ArchivePipeline:
         self.pool = extraction_pool(self.crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS"))
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 
-    async def process_item(self, item: FetchedPage) -> FetchedPage:
+    async def process_item(self, item: FetchedPage | NotStored) -> FetchedPage | NotStored:
+        if isinstance(item, NotStored):  # logged and counted by the spider
+            self.record(item.url, item.outcome, item.status, item.reason)
+            return item
         if item.status == 304:  # asked "changed since?": no
-            self.archive.touch(item.url, item.fetched_at)
+            self.archive.touch(item.url, item.fetched_at, self.crawl_id)
             self.stats.inc_value(f"archive/{Outcome.UNCHANGED}")
             return item
         if item.status in (404, 410):  # an archived article the site no longer has
-            self.archive.mark_gone(item.url, item.fetched_at)
-            self.stats.inc_value("archive/gone")
+            self.archive.mark_gone(item.url, item.fetched_at, item.status, self.crawl_id)
+            self.stats.inc_value(f"archive/{Outcome.GONE}")
             logger.info("Gone (%d): %s", item.status, item.url)
             return item
         capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at, item.hints)
@@ -73,23 +77,36 @@ class ArchivePipeline:
             # The same bytes as the last capture of this URL: the same article, not read again.
             self.stats.inc_value(f"archive/{Outcome.UNCHANGED}")
             return item
-        job = self.pool.submit(
-            extract, item.text, item.url, item.site, item.hints, self.crawler.spider.site.selectors
+        selectors = self.crawler.spider.site.selectors
+        job = self.pool.schedule(
+            extract, (item.text, item.url, item.site, item.hints, selectors), timeout=self.extract_timeout
         )
-        article = await asyncio.wrap_future(job)
+        try:
+            article = await asyncio.wrap_future(job)
+        except Exception as error:  # this page's extraction failed; the crawl goes on
+            reason = failure_reason(error)
+            self.stats.inc_value("archive/errors")
+            logger.warning("Extraction failed (%s) for %s: %r", reason, item.url, error)
+            self.record(item.url, reason, item.status, repr(error))
+            return item
         if article is None:
             # An outcome, not an error: tag pages, stubs and indexes match article patterns too.
-            self.stats.inc_value("archive/not_article")
             logger.debug("Not an article: %s", item.url)
+            self.record(item.url, "not_article", item.status)
             return item
         if not in_window(article.published, *self.window):
-            self.stats.inc_value("archive/outside_window")
             logger.debug("Outside the window (%s): %s", article.published, item.url)
+            self.record(item.url, "outside_window", item.status, f"published {article.published}")
             return item
         self.batch.append((article, capture))
         if len(self.batch) >= self.batch_size:
             self.flush()
         return item
+
+    def record(self, url: str, outcome: str, status: int | None = None, reason: str | None = None) -> None:
+        """A URL of this run that stored nothing, and why: in the archive and the run's stats."""
+        self.archive.record_outcome(self.crawl_id, url, outcome, status, reason)
+        self.stats.inc_value(f"archive/outcome/{outcome}")
 
     def flush(self) -> None:
         if not self.batch:
@@ -103,6 +120,9 @@ class ArchivePipeline:
         self.flush()
 
     def spider_closed(self, spider: scrapy.Spider, reason: str) -> None:
+        if reason == "finished":  # else the unanswered were still waiting their turn
+            for url in sorted(spider.unanswered()):
+                self.record(url, "dropped", reason="filtered on the way: redirected off-site or in a loop")
         stats = self.stats
         counts = {
             "requests": stats.get_value("downloader/request_count", 0),
@@ -113,8 +133,8 @@ class ArchivePipeline:
             "unchanged": stats.get_value(f"archive/{Outcome.UNCHANGED}", 0),
             "aliases": stats.get_value(f"archive/{Outcome.ALIAS}", 0),
             "duplicates": stats.get_value(f"archive/{Outcome.DUPLICATE}", 0),
-            "not_articles": stats.get_value("archive/not_article", 0),
-            "gone": stats.get_value("archive/gone", 0),
+            "not_articles": stats.get_value("archive/outcome/not_article", 0),
+            "gone": stats.get_value(f"archive/{Outcome.GONE}", 0),
             "errors": stats.get_value("archive/errors", 0),
             "routes": json.dumps(route_stats(stats.get_stats())),
         }

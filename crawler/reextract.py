@@ -8,13 +8,14 @@ from collections.abc import Iterable, Mapping
 
 from crawler.extract import extract, page_text
 from crawler.sites import Site
-from crawler.workers import extraction_pool
+from crawler.workers import extraction_pool, failure_reason
 from storage.loader import Archive, StoredCapture
 
 BATCH_SIZE = 50  # articles per transaction
+EXTRACT_TIMEOUT = 30  # seconds per page, as in a crawl (crawler/settings.py)
 
 # The counts that are not a field's name.
-TOTALS = ("articles", "changed", "not_article")
+TOTALS = ("articles", "changed", "not_article", "extract_timeout", "extract_crashed", "extract_error")
 
 
 def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] = ()) -> Counter[str]:
@@ -22,19 +23,28 @@ def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] =
     today's extraction and the sites' selectors, on every core, and update what changed.
 
     Returns counts: ``articles`` read, ``changed`` articles, ``not_article`` (pages the
-    extraction no longer reads as an article: left as they are), and one count per field that
-    changed (``title``, ``published``, ``text``, ...).
+    extraction no longer reads as an article: left as they are), pages whose extraction failed
+    (``extract_timeout``, ``extract_crashed``, ``extract_error``: left as they are too), and one
+    count per field that changed (``title``, ``published``, ``text``, ...).
     """
     counts: Counter[str] = Counter()
     pool = extraction_pool()
     captures = archive.latest_captures(only)
     # A batch at a time: the pages in memory stay few however large the archive.
     while batch := list(itertools.islice(captures, BATCH_SIZE)):
-        jobs = [pool.submit(extract, *_arguments(capture, sites.get(capture.site))) for capture in batch]
+        jobs = [
+            pool.schedule(extract, _arguments(capture, sites.get(capture.site)), timeout=EXTRACT_TIMEOUT)
+            for capture in batch
+        ]
         updates = []
         for capture, job in zip(batch, jobs, strict=True):
             counts["articles"] += 1
-            if (article := job.result()) is None:
+            try:
+                article = job.result()
+            except Exception as error:  # that page's extraction failed; the others go on
+                counts[failure_reason(error)] += 1
+                continue
+            if article is None:
                 counts["not_article"] += 1
             else:
                 updates.append((capture.article_id, article))

@@ -27,6 +27,9 @@ NEWSARCHIVE_BATCH_SIZE = 50
 NEWSARCHIVE_NEAR_DUPLICATE = NEAR_DUPLICATE_RESEMBLANCE
 # Processes that extract articles (trafilatura is CPU-bound): 0 means one per core.
 NEWSARCHIVE_EXTRACT_WORKERS = 0
+# Seconds of work one page's extraction may take (a news page takes a tenth of one): past it,
+# its worker is killed and replaced and the page recorded as extract_timeout. 0: no limit.
+NEWSARCHIVE_EXTRACT_TIMEOUT = 30
 # Sitemaps may be up to 50 MB uncompressed (sitemaps.org); pages get far less (below).
 NEWSARCHIVE_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 
@@ -58,6 +61,12 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30  # a page that takes longer is retried later, not waited for
 DNS_TIMEOUT = 15
 REDIRECT_MAX_TIMES = 5  # real redirect chains are short; longer ones are loops
+# Scrapy's retries of timeouts, 5xx and 429, waiting as long as a Retry-After asks, up to this.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+}
+NEWSARCHIVE_RETRY_AFTER_MAX = 300
 # The spider follows no arbitrary links (only sitemaps, feeds, pagination and article links),
 # so it bounds each path itself rather than by link depth, which an archive's long
 # pagination would exceed:

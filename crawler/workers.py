@@ -1,7 +1,9 @@
 """The processes that extract articles: a pool per crawl (or reextract) process, one per core.
 
 Extraction is CPU-bound (trafilatura parses every page): on the reactor's thread it would
-stall every download; in threads, the GIL would keep it on one core.
+stall every download; in threads, the GIL would keep it on one core. A page gets a hard time
+limit: pebble's pool kills the worker that overruns it (a pathological page: a million table
+rows) or that dies (the OOM killer), starts another, and fails only that page's task.
 """
 
 from __future__ import annotations
@@ -12,22 +14,37 @@ import os
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+
+from pebble import ProcessExpired, ProcessPool
 
 # How often an extraction worker checks that the process it works for is still alive.
 WORKER_WATCH_SECONDS = 0.5
+# A worker is replaced after this many pages, so that whatever the parsing libraries keep
+# (caches, fragmented memory) cannot grow through a backfill of a whole archive.
+PAGES_PER_WORKER = 1000
 
 
 @functools.cache
-def extraction_pool(workers: int = 0) -> ProcessPoolExecutor:
+def extraction_pool(workers: int = 0) -> ProcessPool:
     """The pool of this process (shared by a run's spiders); ``workers`` 0 means one per core.
     "spawn": a worker must not inherit a copy of the running reactor."""
-    return ProcessPoolExecutor(
+    return ProcessPool(
         workers or os.cpu_count() or 1,
-        mp_context=multiprocessing.get_context("spawn"),
+        max_tasks=PAGES_PER_WORKER,
         initializer=_start_worker,
         initargs=(os.getpid(),),
+        context=multiprocessing.get_context("spawn"),
     )
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why a page's extraction failed, as an outcome: its time ran out, its worker died, or
+    extraction raised (a bug it met on that page)."""
+    if isinstance(error, TimeoutError):
+        return "extract_timeout"
+    if isinstance(error, ProcessExpired):
+        return "extract_crashed"
+    return "extract_error"
 
 
 def _start_worker(parent_pid: int) -> None:

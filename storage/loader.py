@@ -37,6 +37,7 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
     ALIAS = "alias"
     DUPLICATE = "duplicate"  # new, and a near-duplicate of an earlier article
+    GONE = "gone"  # the site answers 404/410 for an archived article (kept here)
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,7 @@ class Archive:
         if stored.outcome is not Outcome.ALIAS:
             self._link_translations(stored.article_id, article.translations)
         self._capture(capture, article.site, crawl_id, stored.article_id)
+        self._record(crawl_id, capture.url, stored.outcome, capture.status, None, seen)
         return stored
 
     def revisit(self, capture: Capture, crawl_id: int | None = None) -> int | None:
@@ -273,26 +275,53 @@ class Archive:
         with self.db.atomic():
             self.db["articles"].update(article["id"], {"last_seen": capture.fetched_at, "gone_at": None})
             self._insert_capture(capture, article["site"], crawl_id, article["id"], digest, same)
+            self._record(crawl_id, capture.url, Outcome.UNCHANGED, capture.status, None, capture.fetched_at)
         return article["id"]
 
-    def touch(self, url: str, seen: str) -> int | None:
+    def touch(self, url: str, seen: str, crawl_id: int | None = None) -> int | None:
         """The page at ``url`` is unchanged (a 304): record that it was seen. Returns the article id."""
         row = self._article_by_url(canonicalize(url))
-        if row is None:
-            return None
         with self.db.atomic():
-            self.db["articles"].update(row["id"], {"last_seen": seen, "gone_at": None})
-        return row["id"]
+            if row is not None:
+                self.db["articles"].update(row["id"], {"last_seen": seen, "gone_at": None})
+            self._record(crawl_id, url, Outcome.UNCHANGED, 304, None, seen)
+        return row["id"] if row else None
 
-    def mark_gone(self, url: str, seen: str) -> int | None:
+    def mark_gone(self, url: str, seen: str, status: int, crawl_id: int | None = None) -> int | None:
         """The site answers 404/410 for ``url``: the article is gone from it (and kept here)."""
         row = self._article_by_url(canonicalize(url))
-        if row is None:
-            return None
-        if row["gone_at"] is None:
-            with self.db.atomic():
+        with self.db.atomic():
+            if row is not None and row["gone_at"] is None:
                 self.db["articles"].update(row["id"], {"gone_at": seen})
-        return row["id"]
+            self._record(crawl_id, url, Outcome.GONE, status, None, seen)
+        return row["id"] if row else None
+
+    def record_outcome(
+        self,
+        crawl_id: int | None,
+        url: str,
+        outcome: str,
+        status: int | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Record why a URL of a run stored nothing: ``outcome`` (not_article, too_large,
+        timeout, http_error, extract_timeout, ...), the HTTP status, the error's message."""
+        with self.db.atomic():
+            self._record(crawl_id, url, outcome, status, reason, utcnow())
+
+    def outcome_counts(self, crawl_id: int) -> dict[str, int]:
+        """How many URLs of a run ended in each outcome."""
+        rows = self.db.execute(
+            "select outcome, count(*) from outcomes where crawl_id = ? group by outcome order by outcome",
+            [crawl_id],
+        )
+        return dict(rows.fetchall())
+
+    def _record(
+        self, crawl_id: int | None, url: str, outcome: str, status: int | None, reason: str | None, at: str
+    ) -> None:
+        row = {"crawl_id": crawl_id, "url": url, "outcome": str(outcome), "status": status, "reason": reason}
+        self._insert_row("outcomes", {**row, "at": at})
 
     def _article_by_url(self, *urls: str) -> dict | None:
         placeholders = ", ".join("?" * len(urls))

@@ -10,7 +10,7 @@ from storage.fingerprint import band_keys, shingles
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
 BUSY_TIMEOUT_MS = 30_000
@@ -164,6 +164,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
         _create_translations(db)
         _create_near_keys(db)
+        _create_outcomes(db)
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
         _index_new_articles_in_the_loader(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -178,6 +179,21 @@ def _create_near_keys(db: sqlite_utils.Database) -> None:
     )
     db["near_keys"].create_index(["key"])
     db["near_keys"].create_index(["article_id"])
+
+
+def _create_outcomes(db: sqlite_utils.Database) -> None:
+    """What became of each URL a run fetched or failed to fetch: stored (new, updated,
+    unchanged, alias, duplicate, gone) or why not (not_article, too_large, timeout, http_error,
+    extract_timeout, ...), with the HTTP status and the error's message."""
+    db["outcomes"].create(
+        {"id": int, "crawl_id": int, "url": str, "outcome": str, "status": int, "reason": str, "at": str},
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+        not_null={"url", "outcome", "at"},
+        if_not_exists=True,
+    )
+    db["outcomes"].create_index(["crawl_id", "outcome"], if_not_exists=True)
+    db["outcomes"].create_index(["url"], if_not_exists=True)
 
 
 def _add_year(db: sqlite_utils.Database) -> None:
@@ -232,7 +248,7 @@ def _index_new_articles_in_the_loader(db: sqlite_utils.Database) -> None:
     """The loader adds new articles to the FTS index itself: in a trigger, FTS5 flushes its
     pending terms at every row (the trigger's savepoint), three times the cost. Updates and
     deletes, which are rare, keep sqlite-utils' triggers."""
-    db.execute("drop trigger articles_ai")
+    db.execute("drop trigger if exists articles_ai")
 
 
 def _a_faster_loader(db: sqlite_utils.Database) -> None:
@@ -253,6 +269,7 @@ MIGRATIONS = {
     3: _track_gone_articles,
     4: _extraction_details_near_duplicates_and_revisits,
     5: _a_faster_loader,
+    6: _create_outcomes,
 }
 
 

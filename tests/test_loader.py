@@ -391,3 +391,17 @@ def test_an_archive_of_schema_4_gets_its_sketches_again(tmp_path):
         assert "articles_ai" not in {t.name for t in archive.db.triggers}
         hits = archive.db.execute("select rowid from articles_fts where articles_fts match 'rabat'")
         assert sorted(row[0] for row in hits) == [old.article_id, copy.article_id]
+
+
+def test_every_url_of_a_run_has_its_outcome(archive):
+    crawl = archive.start_crawl("org", "crawl")
+    archive.store(article(), capture(), crawl)
+    archive.store(article(url="https://example.org/en/copy/"), capture("https://example.org/en/copy/"), crawl)
+    archive.revisit(capture(when="2024-02-01T00:00:00+00:00"), crawl)
+    archive.mark_gone("https://example.org/en/2022/06/19/visit/", "2024-03-01T00:00:00+00:00", 410, crawl)
+    archive.record_outcome(crawl, "https://example.org/en/huge/", "too_large", None, "larger than 16 MiB")
+    assert archive.outcome_counts(crawl) == {"alias": 1, "gone": 1, "new": 1, "too_large": 1, "unchanged": 1}
+    rows = archive.db.execute(
+        "select url, status, reason from outcomes where outcome = 'too_large'"
+    ).fetchall()
+    assert rows == [("https://example.org/en/huge/", None, "larger than 16 MiB")]

@@ -52,3 +52,19 @@ def test_canonicalize_is_idempotent(path, query):
     once = canonicalize(url)
     assert canonicalize(once) == once
     assert "utm_source" not in once and "fbclid" not in once
+
+
+@given(
+    first=st.lists(st.text("abcxyz-é0", min_size=1, max_size=6), min_size=1, max_size=3),
+    second=st.lists(st.text("abcxyz-é0", min_size=1, max_size=6), min_size=1, max_size=3),
+    ids=st.tuples(st.integers(0, 99), st.integers(0, 99)),
+)
+def test_canonicalize_never_merges_two_articles(first, second, ids):
+    """Distinct paths, or distinct values of a content key (?id=), stay distinct URLs."""
+    from urllib.parse import quote
+
+    def url(path, number):
+        return "https://example.org/" + "/".join(quote(p, safe="") for p in path) + f"/?id={number}"
+
+    if (first, ids[0]) != (second, ids[1]):
+        assert canonicalize(url(first, ids[0])) != canonicalize(url(second, ids[1]))

@@ -21,7 +21,9 @@ class SampleSite(Protocol):
         """The reply to GET ``path?query`` (path percent-encoded in lower case), None for a 404."""
 
 
-class _Handler(BaseHTTPRequestHandler):
+class Handler(BaseHTTPRequestHandler):
+    """Answers each GET with the site's reply; ``send`` is where a subclass may misbehave."""
+
     server: DemoServer
     protocol_version = "HTTP/1.1"
 
@@ -34,13 +36,19 @@ class _Handler(BaseHTTPRequestHandler):
         if etag and self.headers.get("If-None-Match") == etag:  # a conditional GET, answered
             reply = Reply(status=304, headers={"ETag": etag})
         self.server.record(self.path, reply.status)
+        self.send(reply)
+
+    def send(self, reply: Reply) -> None:
+        self.send_head(reply, len(reply.body))
+        self.wfile.write(reply.body)
+
+    def send_head(self, reply: Reply, length: int) -> None:
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Content-Length", str(length))
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(reply.body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # requests are kept in DemoServer.requests, not printed
@@ -61,8 +69,9 @@ class DemoServer(ThreadingHTTPServer):
         port: int = 0,
         make_site: Callable[[str], SampleSite] = DemoSite,
         host: str = "127.0.0.1",
+        handler: type[Handler] = Handler,
     ) -> None:
-        super().__init__((host, port), _Handler)
+        super().__init__((host, port), handler)
         self.base_url = f"http://{host}:{self.server_address[1]}"
         self.site = make_site(self.base_url)
         self.requests: list[str] = []

@@ -246,6 +246,8 @@ class DemoSite:
     def _render(self) -> None:
         html = "text/html; charset=UTF-8"
         by_language = {lang: [a for a in self.articles if a.language == lang] for lang in self.languages}
+        # the same widgets on every page of a language: made once, not once per page
+        self.sidebars = {lang: self._sidebar_and_footer(lang) for lang in self.languages}
         for language, articles in by_language.items():
             pages = [articles[i : i + PER_PAGE] for i in range(0, len(articles), PER_PAGE)] or [[]]
             for number, items in enumerate(pages, start=1):
@@ -465,7 +467,7 @@ class DemoSite:
             f'<h3 id="reply-title" class="comment-reply-title">{chrome["reply"]}</h3>'
             f'<form id="commentform"><label for="comment">{chrome["comment"]}</label><textarea id="comment"></textarea>'
             f'<input type="submit" value="{chrome["post_comment"]}"></form></div></div></main>'
-            + self._sidebar_and_footer(language)
+            + self.sidebars[language]
         )
 
     def _listing(self, language: str, items: list[SampleArticle], number: int, last: int) -> str:
@@ -498,6 +500,5 @@ class DemoSite:
             + f'<body class="archive category">{self._masthead(language)}'
             '<div id="content" class="site-content"><main id="main" class="site-main">'
             f'<header class="page-header"><h1 class="page-title">{escape(CATEGORIES[language])}</h1></header>'
-            f'{entries}<nav class="navigation posts-navigation">{nav}</nav></main>'
-            + self._sidebar_and_footer(language)
+            f'{entries}<nav class="navigation posts-navigation">{nav}</nav></main>' + self.sidebars[language]
         )

@@ -25,13 +25,21 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.dates import in_window, parse_date, url_date
-from crawler.items import FetchedPage
+from crawler.items import FetchedPage, NotStored
 from crawler.sites import Site, load_sites, looks_like_article, select_sites
 from storage.loader import Archive, Known
 from storage.urls import canonicalize, host_of
@@ -79,6 +87,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = list(site.allowed_domains)
         self.offered: dict[str, dict[str, str]] = {}  # canonical URL -> hints, shared with its request
         self.fetching: set[str] = set()  # canonical URLs requested in this run
+        self.answered: set[str] = set()  # ... that came back, as a response or an error
         self.window: tuple[str | None, str | None] = (None, None)  # backfill --since, --until
         self.route_urls: dict[str, set[str]] = defaultdict(set)
         self.learned_shapes: set[str] = set()
@@ -249,6 +258,7 @@ class NewsSpider(scrapy.Spider):
             yield self._request(url, self.parse_listing, "listing", meta=meta)
 
     def parse_article(self, response: Response, hints: dict[str, str]) -> Iterable[Any]:
+        self.answered.add(_requested_url(response.request))
         if response.status in REFETCH_STATUSES:  # a known article: not modified, or gone
             self._count(f"refetch/{response.status}")
             yield self._page(response, hints)
@@ -256,6 +266,8 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) or not _is_html(response):
             self._count("not_html")
             self.logger.debug("Not an HTML page: %s", response.url)
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+            yield NotStored(response.url, "not_html", response.status, content_type or "no Content-Type")
             return
         translations = [discovery.Link(url) for url in discovery.alternate_languages(response)]
         yield from self._article_requests(translations, "hreflang")
@@ -275,7 +287,7 @@ class NewsSpider(scrapy.Spider):
             hints=hints,
         )
 
-    def on_error(self, failure: Failure) -> Iterable[scrapy.Request]:
+    def on_error(self, failure: Failure) -> Iterable[scrapy.Request | NotStored]:
         """A request that failed for good (after retries): logged with its URL and counted."""
         if "sitemap_depth" in failure.request.meta:
             self.pending_sitemaps -= 1
@@ -285,13 +297,21 @@ class NewsSpider(scrapy.Spider):
             if probe:  # a guessed location that is not there: no error
                 self.logger.debug("No sitemap at %s: %s", failure.request.url, failure.getErrorMessage())
                 return
+        self.answered.add(_requested_url(failure.request))
+        failed = failed_fetch(failure)
         if failure.check(IgnoreRequest):
-            # Scrapy dropped it on purpose: off-site, robots.txt, too many redirects, too large.
+            # Scrapy dropped it on purpose: off-site, robots.txt, too many redirects.
             self._count("ignored")
-            self.logger.info("Ignored %s: %s", failure.request.url, failure.getErrorMessage())
-            return
-        self._count("errors")
-        self.logger.warning("Failed %s: %s", failure.request.url, failure.getErrorMessage())
+            self.logger.info("Ignored %s: %s", failed.url, failed.reason)
+        else:
+            self._count("errors")
+            self.logger.warning("Failed %s (%s): %s", failed.url, failed.outcome, failed.reason)
+        yield failed
+
+    def unanswered(self) -> set[str]:
+        """Article URLs requested that never came back: Scrapy dropped them on the way (a
+        redirect off-site, or back to a URL already requested), or the run stopped first."""
+        return self.fetching - self.answered
 
     def closed(self, reason: str) -> None:
         archived = sum(url in self.known_urls and url not in self.fetching for url in self.offered)
@@ -449,6 +469,11 @@ class NewsSpider(scrapy.Spider):
         self._count(f"route/{route}/requests")
 
 
+def _requested_url(request: scrapy.Request) -> str:
+    """The canonical URL a request was first made for, before any redirect."""
+    return canonicalize(request.meta.get("redirect_urls", [request.url])[0])
+
+
 def _changed_since(modified: str | None, last_seen: str) -> bool:
     """Whether a source's modification date is later than our last sight of the page."""
     if not (modified := parse_date(modified)):
@@ -469,3 +494,27 @@ def _origin(url: str) -> str:
 def _is_html(response: TextResponse) -> bool:
     content_type = response.headers.get("Content-Type", b"text/html").decode("latin-1").lower()
     return "html" in content_type
+
+
+# What a failed request's error says of it, most specific first (scrapy.exceptions).
+FAILURE_OUTCOMES = (
+    (HttpError, "http_error"),
+    (DownloadTimeoutError, "timeout"),
+    (DownloadCancelledError, "too_large"),  # DOWNLOAD_MAXSIZE, or a decompression bomb
+    (CannotResolveHostError, "dns"),
+    (DownloadConnectionRefusedError, "refused"),
+    (ResponseDataLossError, "truncated"),
+    (IgnoreRequest, "ignored"),  # off-site, too many redirects, robots.txt (below)
+)
+
+
+def failed_fetch(failure: Failure) -> NotStored:
+    """The outcome of a request that failed for good: why, and the status if there was one."""
+    outcome = next((name for kind, name in FAILURE_OUTCOMES if failure.check(kind)), "failed")
+    reason = failure.getErrorMessage()
+    if outcome == "ignored" and "robots.txt" in reason:
+        outcome = "robots"
+    elif outcome == "ignored" and "DOWNLOAD_MAXSIZE" in reason:  # a compression bomb
+        outcome = "too_large"
+    response = getattr(failure.value, "response", None)
+    return NotStored(failure.request.url, outcome, response.status if response else None, reason)
