@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 from crawler import __version__
 from crawler.demo.check import score
 from crawler.demo.server import DemoServer
-from crawler.pipelines import INTERRUPTED_REASONS
+from crawler.pipelines import ARCHIVE_UNWRITABLE, INTERRUPTED_REASONS
 from crawler.probe import entry, report, site_key
 from crawler.reextract import TOTALS as REEXTRACT_TOTALS
 from crawler.reextract import reextract as reextract_archive
@@ -44,6 +44,7 @@ EXIT_ERRORS = 1  # the run finished, but some pages or sites failed
 EXIT_CONFIG = 2  # bad sites.toml, bad option, or an unusable database: nothing was fetched
 EXIT_LOCKED = 3  # another run holds the archive: nothing was done
 EXIT_INTERRUPTED = 4  # stopped by a signal (SIGTERM, SIGINT) or a time limit: run it again
+EXIT_UNWRITABLE = 5  # the archive could not be written (disk full?): free space, run it again
 
 db_option = click.option(
     "--db",
@@ -381,6 +382,8 @@ def _run(
 
 def _exit_code(stats: dict[str, Any]) -> int:
     reason = stats.get("finish_reason")
+    if reason == ARCHIVE_UNWRITABLE:
+        return EXIT_UNWRITABLE
     if reason in INTERRUPTED_REASONS:
         return EXIT_INTERRUPTED
     if reason != "finished" or stats.get("archive/errors", 0):

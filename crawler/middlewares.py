@@ -8,6 +8,7 @@ goes back to its own pace with the first answer that is not an error.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -41,7 +42,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)  # from_crawler() then sets self.crawler
         self.max_wait = settings.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX")
-        self.paces: dict[str, float] = {}  # slot -> its delay before a server asked to wait
+        self.paces: dict[str, tuple[float, float]] = {}  # slot -> its delay and jitter before
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         downloader = self.crawler.engine.downloader
@@ -49,9 +50,11 @@ class RetryAfterMiddleware(RetryMiddleware):
         slot = downloader.slots.get(key)
         wait = retry_after(response.headers.get("Retry-After"))
         if slot is not None and response.status in WAIT_STATUSES and wait is not None:
-            self.paces.setdefault(key, slot.delay)
+            self.paces.setdefault(key, (slot.delay, slot.jitter))
             slot.delay = max(slot.delay, min(wait, self.max_wait))
+            slot.jitter = 0.0  # as long as asked, not a random part of it
+            slot.lastseen = time.monotonic()  # from this answer on (Scrapy's clock for the slot)
             self.crawler.stats.inc_value("archive/retry_after")
         elif slot is not None and key in self.paces and response.status < 400:
-            slot.delay = self.paces.pop(key)
+            slot.delay, slot.jitter = self.paces.pop(key)
         return super().process_response(request, response)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 import scrapy
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.dates import in_window
 from crawler.extract import extract
@@ -22,6 +26,14 @@ logger = logging.getLogger(__name__)
 # Scrapy's finish reasons for a run stopped before its end, which the next run completes:
 # a signal (SIGTERM, SIGINT), or the time or memory limit of crawler/settings.py.
 INTERRUPTED_REASONS = frozenset({"shutdown", "closespider_timeout", "memusage_exceeded"})
+# The finish reason of a run that stopped because SQLite could not write the archive.
+ARCHIVE_UNWRITABLE = "archive_unwritable"
+
+
+def storage_failure(error: BaseException) -> bool:
+    """Whether SQLite could not write the file: the disk is full, or failing."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+    return isinstance(error, sqlite3.OperationalError) and code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
 
 
 class ArchivePipeline:
@@ -46,6 +58,7 @@ class ArchivePipeline:
         self.batch: list[tuple[Article, Capture]] = []
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
+        self.unwritable = False  # the disk is full: nothing more is stored in this run
 
     @classmethod
     def from_crawler(cls, crawler: scrapy.crawler.Crawler) -> ArchivePipeline:
@@ -60,6 +73,12 @@ class ArchivePipeline:
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 
     async def process_item(self, item: FetchedPage | NotStored) -> FetchedPage | NotStored:
+        if not self.unwritable:
+            with self.stopping_if_unwritable():
+                await self.archive_item(item)
+        return item
+
+    async def archive_item(self, item: FetchedPage | NotStored) -> None:
         if isinstance(item, NotStored):  # logged and counted by the spider
             self.record(item.url, item.outcome, item.status, item.reason)
             return item
@@ -117,7 +136,28 @@ class ArchivePipeline:
         self.batch.clear()
 
     def close_spider(self) -> None:
-        self.flush()
+        if not self.unwritable:
+            with self.stopping_if_unwritable():
+                self.flush()
+
+    @contextlib.contextmanager
+    def stopping_if_unwritable(self) -> Iterator[None]:
+        """A full (or failing) disk stops the run: the transaction in progress is rolled back,
+        what earlier ones stored stays intact, and the next run fetches the rest."""
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if not storage_failure(error):
+                raise
+            self.unwritable = True
+            self.batch.clear()
+            logger.critical(
+                "The archive %s cannot be written (%s): stopping. What is stored is intact; "
+                "free some space and run again to fetch the rest.",
+                self.db_path,
+                error,
+            )
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_UNWRITABLE))
 
     def spider_closed(self, spider: scrapy.Spider, reason: str) -> None:
         if reason == "finished":  # else the unanswered were still waiting their turn
@@ -142,8 +182,14 @@ class ArchivePipeline:
             status = "finished"
         else:
             status = "interrupted" if reason in INTERRUPTED_REASONS else "failed"
-        self.archive.finish_crawl(self.crawl_id, status, reason, counts)
-        self.archive.close()
+        try:
+            self.archive.finish_crawl(self.crawl_id, status, reason, counts)
+        except sqlite3.OperationalError as error:
+            if not storage_failure(error):
+                raise
+            logger.error("The end of run %s could not be recorded: %s", self.crawl_id, error)
+        finally:
+            self.archive.close()
 
 
 def route_stats(stats: dict[str, Any]) -> dict[str, dict[str, int]]:

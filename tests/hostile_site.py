@@ -37,6 +37,7 @@ BAD = {
     "/news/2024/05/never-existed/": "http_error",  # 404
     "/news/2024/05/server-error/": "http_error",  # 500
     "/news/2024/05/a-million-table-rows/": "extract_timeout",
+    "/news/2024/05/fifty-thousand-tiny-paragraphs/": "extract_timeout",
     "/news/2024/05/annual-report-as-pdf/": "not_html",
     "/news/2024/05/internal-draft/": "robots",  # disallowed by robots.txt
 }
@@ -109,6 +110,8 @@ class HostileSite:
         page = article_page(article, NAME)
         if article is self.articles[0]:  # control characters in the text
             page = page.replace("<p>", "<p>\x00\x0b\x1b", 1)
+        if article is self.articles[2]:  # declared UTF-8, with a Latin-1 byte in its footer
+            return Reply(page.encode().replace(b"&copy;", b"\xa9"))
         if article is self.articles[1]:  # asks to wait, once
             self.rate_limited.append(time.monotonic())
             if len(self.rate_limited) == 1:
@@ -134,6 +137,7 @@ class HostileSite:
     def _bad_replies(self) -> dict:
         bomb = gzip.compress(b"\0" * 64 * MIB, compresslevel=9)
         table = "".join(f"<tr><td>{n}</td><td>row {n}</td></tr>" for n in range(300_000))
+        tiny = "".join(f"<p>word {n}</p>" for n in range(50_000))
         return {
             "/news/2024/05/video-served-as-an-article/": lambda: Reply(b"\0" * 17 * MIB, "text/html"),
             "/news/2024/05/compression-bomb/": lambda: Reply(bomb, headers={"Content-Encoding": "gzip"}),
@@ -148,6 +152,7 @@ class HostileSite:
             "/news/2024/05/never-existed/": lambda: None,
             "/news/2024/05/server-error/": lambda: Reply(b"<h1>Internal Server Error</h1>", status=500),
             "/news/2024/05/a-million-table-rows/": lambda: Reply(f"<html><body><table>{table}</table></body></html>".encode()),
+            "/news/2024/05/fifty-thousand-tiny-paragraphs/": lambda: Reply(f"<html><body><article>{tiny}</article></body></html>".encode()),
             "/news/2024/05/annual-report-as-pdf/": lambda: Reply(b"%PDF-1.4\n% not an article\n", "application/pdf"),
             "/news/2024/05/internal-draft/": lambda: Reply(b"<p>draft</p>"),
         }  # fmt: skip

@@ -405,3 +405,30 @@ def test_every_url_of_a_run_has_its_outcome(archive):
         "select url, status, reason from outcomes where outcome = 'too_large'"
     ).fetchall()
     assert rows == [("https://example.org/en/huge/", None, "larger than 16 MiB")]
+
+
+def test_a_wal_cut_short_by_a_power_loss_recovers_to_the_last_whole_batch(tmp_path):
+    """Power lost in the middle of a commit: the copy of the files as they were on disk opens,
+    sound, with every batch committed before and nothing of the one that was being written."""
+    path, copy = tmp_path / "archive.db", tmp_path / "copy" / "archive.db"
+
+    def batch(first: int) -> list[tuple[Article, Capture]]:
+        urls = [f"https://example.org/en/{n}/" for n in range(first, first + 10)]
+        return [(article(url=url, text=f"{BODY}\nStory {url}."), capture(url)) for url in urls]
+
+    with Archive(str(path)) as archive:
+        archive.store_many(batch(0))
+        committed = Path(f"{path}-wal").stat().st_size
+        archive.store_many(batch(10))
+        written = Path(f"{path}-wal").read_bytes()
+        assert len(written) > committed  # the second batch is in the WAL, not yet in the file
+        copy.parent.mkdir()
+        shutil.copy(path, copy)
+        Path(f"{copy}-wal").write_bytes(written[: (committed + len(written)) // 2])
+
+    with Archive(str(copy)) as recovered:
+        assert recovered.db.execute("pragma integrity_check").fetchone()[0] == "ok"
+        assert recovered.db.execute("select count(*) from articles").fetchone()[0] == 10
+        # an article's rows and its capture were one transaction: they survive together
+        assert recovered.db.execute("select count(distinct article_id) from pages").fetchone()[0] == 10
+        assert recovered.db.execute("select count(*) from outcomes").fetchone()[0] == 10
