@@ -81,21 +81,21 @@ class ArchivePipeline:
     async def archive_item(self, item: FetchedPage | NotStored) -> None:
         if isinstance(item, NotStored):  # logged and counted by the spider
             self.record(item.url, item.outcome, item.status, item.reason)
-            return item
+            return
         if item.status == 304:  # asked "changed since?": no
             self.archive.touch(item.url, item.fetched_at, self.crawl_id)
             self.stats.inc_value(f"archive/{Outcome.UNCHANGED}")
-            return item
+            return
         if item.status in (404, 410):  # an archived article the site no longer has
             self.archive.mark_gone(item.url, item.fetched_at, item.status, self.crawl_id)
             self.stats.inc_value(f"archive/{Outcome.GONE}")
             logger.info("Gone (%d): %s", item.status, item.url)
-            return item
+            return
         capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at, item.hints)
         if self.archive.revisit(capture, self.crawl_id) is not None:
             # The same bytes as the last capture of this URL: the same article, not read again.
             self.stats.inc_value(f"archive/{Outcome.UNCHANGED}")
-            return item
+            return
         selectors = self.crawler.spider.site.selectors
         job = self.pool.schedule(
             extract, (item.text, item.url, item.site, item.hints, selectors), timeout=self.extract_timeout
@@ -107,20 +107,19 @@ class ArchivePipeline:
             self.stats.inc_value("archive/errors")
             logger.warning("Extraction failed (%s) for %s: %r", reason, item.url, error)
             self.record(item.url, reason, item.status, repr(error))
-            return item
+            return
         if article is None:
             # An outcome, not an error: tag pages, stubs and indexes match article patterns too.
             logger.debug("Not an article: %s", item.url)
             self.record(item.url, "not_article", item.status)
-            return item
+            return
         if not in_window(article.published, *self.window):
             logger.debug("Outside the window (%s): %s", article.published, item.url)
             self.record(item.url, "outside_window", item.status, f"published {article.published}")
-            return item
+            return
         self.batch.append((article, capture))
         if len(self.batch) >= self.batch_size:
             self.flush()
-        return item
 
     def record(self, url: str, outcome: str, status: int | None = None, reason: str | None = None) -> None:
         """A URL of this run that stored nothing, and why: in the archive and the run's stats."""

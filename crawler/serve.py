@@ -58,6 +58,15 @@ QUERIES = {
             from articles where id = :id
             order by version""",
     },
+    "failures": {
+        "title": "What the last run of each site could not store, and why",
+        "sql": """
+            select c.site, o.outcome, o.status, o.reason, o.url, o.at
+            from outcomes o join crawls c on c.id = o.crawl_id
+            where o.crawl_id in (select max(id) from crawls group by site)
+              and o.outcome not in ('new', 'updated', 'unchanged', 'alias', 'duplicate', 'gone')
+            order by c.site, o.outcome, o.url""",
+    },
     # datasette-atom serves this one as /archive/newest.atom: one feed for every organization.
     "newest": {
         "title": "Newest archived articles, all sites",
@@ -182,6 +191,11 @@ def metadata(db_path: str) -> dict[str, Any]:
                         "description": "One row per crawl run, with its counts; routes: per discovery route, requests made and article URLs found.",
                         "sort_desc": "id",
                         "facets": ["site", "status"],
+                    },
+                    "outcomes": {
+                        "description": "What became of each URL a run fetched or failed to fetch: stored (new, updated, unchanged, alias, duplicate, gone) or why not (not_article, too_large, timeout, http_error, robots, extract_timeout, ...), with the HTTP status and the error's message.",
+                        "sort_desc": "id",
+                        "facets": ["outcome", "crawl_id"],
                     },
                 },
             }

@@ -53,6 +53,10 @@ def add_history_and_a_duplicate(db_path, truth) -> None:
             ),
             Capture(corrected["url"], 200, {}, b"<html>v2</html>", "2030-01-02T00:00:00+00:00"),
         )
+        last_run = archive.last_crawl("demo")["id"]
+        archive.record_outcome(
+            last_run, f"{truth[2]['url']}?print=1", "timeout", None, "took longer than 30 s"
+        )
 
 
 def query(base: str, name: str, **params) -> list[dict]:
@@ -135,6 +139,13 @@ def test_canned_queries(served):
 
     [duplicate] = query(base, "duplicates")
     assert (duplicate["url"], duplicate["original_url"]) == (PARTNER_URL, truth[0]["url"])
+
+    [failure] = query(base, "failures")
+    assert (failure["site"], failure["outcome"], failure["reason"]) == (
+        "demo",
+        "timeout",
+        "took longer than 30 s",
+    )
 
     article_id = hit["id"]
     history = query(base, "article_history", id=article_id)
