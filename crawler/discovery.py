@@ -7,6 +7,7 @@ fixture body. The spider decides what to fetch.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import zlib
@@ -280,6 +281,17 @@ def parse_wp_posts(response: Response) -> tuple[list[Link], int]:
 
 
 # -- the shape of article URLs -----------------------------------------------------------------
+
+# A path segment repeated more than this many times in a row is a trap (a relative link
+# resolved against itself: /news/news/news/...), as in Heritrix's PathologicalPathDecideRule.
+MAX_SEGMENT_REPEATS = 2
+
+
+def repeating_path(url: str) -> bool:
+    """Whether ``url``'s path repeats a segment more than MAX_SEGMENT_REPEATS times in a row."""
+    segments = [segment for segment in urlsplit(url).path.split("/") if segment]
+    return any(len(list(run)) > MAX_SEGMENT_REPEATS for _, run in itertools.groupby(segments))
+
 
 _WORD = re.compile(r"^[a-z]+$")
 

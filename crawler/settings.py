@@ -67,6 +67,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 550,
 }
 NEWSARCHIVE_RETRY_AFTER_MAX = 300
+# A site that leaves this many requests in a row unanswered (timeouts, refused connections,
+# DNS failures, after their retries) is down, or the network is: the run stops there rather
+# than time out every request left. 0: never.
+NEWSARCHIVE_MAX_CONSECUTIVE_FAILURES = 20
 # The spider follows no arbitrary links (only sitemaps, feeds, pagination and article links),
 # so it bounds each path itself rather than by link depth, which an archive's long
 # pagination would exceed:

@@ -14,6 +14,7 @@ capture are written together or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import zlib
@@ -98,6 +99,25 @@ class Archive:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A write transaction, or a savepoint within one. BEGIN IMMEDIATE takes the write lock
+        first, waiting for another writer up to the busy timeout; sqlite-utils' deferred BEGIN
+        reads first and then fails at once (SQLITE_BUSY_SNAPSHOT) if another writer committed
+        in the meantime."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.conn.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:  # a failed COMMIT (a full disk) leaves it open
+                self.db.conn.rollback()
+            raise
+
     # -- what is known ---------------------------------------------------------------
 
     def known_urls(self, site: str) -> dict[str, Known]:
@@ -167,7 +187,7 @@ class Archive:
         extraction leaves empty keeps its stored value. Returns how many articles ``changed``, and
         how many times each field did."""
         changed: Counter[str] = Counter()
-        with self.db.atomic():
+        with self._transaction():
             for article_id, article in updates:
                 row = self.db["articles"].get(article_id)
                 fields = {
@@ -219,14 +239,14 @@ class Archive:
     ) -> Counter[Outcome]:
         """Store a batch of articles in one transaction; returns how many of each outcome."""
         outcomes: Counter[Outcome] = Counter()
-        with self.db.atomic():
+        with self._transaction():
             for article, capture in batch:
                 outcomes[self._store(article, capture, crawl_id).outcome] += 1
         return outcomes
 
     def store(self, article: Article, capture: Capture, crawl_id: int | None = None) -> Stored:
         """Store one article with the capture it came from, applying the dedupe rules."""
-        with self.db.atomic():
+        with self._transaction():
             return self._store(article, capture, crawl_id)
 
     def _store(self, article: Article, capture: Capture, crawl_id: int | None) -> Stored:
@@ -272,7 +292,7 @@ class Archive:
         if same is None:
             return None
         article = self.db["articles"].get(same["article_id"])
-        with self.db.atomic():
+        with self._transaction():
             self.db["articles"].update(article["id"], {"last_seen": capture.fetched_at, "gone_at": None})
             self._insert_capture(capture, article["site"], crawl_id, article["id"], digest, same)
             self._record(crawl_id, capture.url, Outcome.UNCHANGED, capture.status, None, capture.fetched_at)
@@ -281,7 +301,7 @@ class Archive:
     def touch(self, url: str, seen: str, crawl_id: int | None = None) -> int | None:
         """The page at ``url`` is unchanged (a 304): record that it was seen. Returns the article id."""
         row = self._article_by_url(canonicalize(url))
-        with self.db.atomic():
+        with self._transaction():
             if row is not None:
                 self.db["articles"].update(row["id"], {"last_seen": seen, "gone_at": None})
             self._record(crawl_id, url, Outcome.UNCHANGED, 304, None, seen)
@@ -290,7 +310,7 @@ class Archive:
     def mark_gone(self, url: str, seen: str, status: int, crawl_id: int | None = None) -> int | None:
         """The site answers 404/410 for ``url``: the article is gone from it (and kept here)."""
         row = self._article_by_url(canonicalize(url))
-        with self.db.atomic():
+        with self._transaction():
             if row is not None and row["gone_at"] is None:
                 self.db["articles"].update(row["id"], {"gone_at": seen})
             self._record(crawl_id, url, Outcome.GONE, status, None, seen)
@@ -306,7 +326,7 @@ class Archive:
     ) -> None:
         """Record why a URL of a run stored nothing: ``outcome`` (not_article, too_large,
         timeout, http_error, extract_timeout, ...), the HTTP status, the error's message."""
-        with self.db.atomic():
+        with self._transaction():
             self._record(crawl_id, url, outcome, status, reason, utcnow())
 
     def outcome_counts(self, crawl_id: int) -> dict[str, int]:

@@ -42,6 +42,13 @@ BAD = {
     "/news/2024/05/internal-draft/": "robots",  # disallowed by robots.txt
 }
 
+# The hostile sitemaps, with the outcome recorded for each.
+BAD_SITEMAPS = {
+    "/sitemap-bomb.xml.gz": "invalid_sitemap",  # gzip without Content-Encoding, 64 MiB unpacked
+    "/sitemap-encoded-bomb.xml": "too_large",  # Content-Encoding: gzip, 64 MiB unpacked
+    "/sitemap-broken.xml": "invalid_sitemap",  # an HTML error page
+}
+
 
 class HostileHandler(Handler):
     """Misbehaves where a reply's ``X-Fixture`` header (not sent) says how."""
@@ -81,11 +88,11 @@ class HostileSite:
         return [*self.paths.values(), *self.dated]
 
     def respond(self, path: str, query: str) -> Reply | None:
-        if path == "/robots.txt":
-            return Reply(
-                f"User-agent: *\nDisallow: /news/2024/05/internal-\nSitemap: {self.base_url}/sitemap.xml\n".encode(),
-                "text/plain",
+        if path == "/robots.txt":  # 1 MB of comments before the rules
+            rules = (
+                f"User-agent: *\nDisallow: /news/2024/05/internal-\nSitemap: {self.base_url}/sitemap.xml\n"
             )
+            return Reply((("# " + "x" * 98 + "\n") * 10_000 + rules).encode(), "text/plain")
         if path == "/news/" or path.startswith("/news/page/"):  # pagination without end
             number = int(path.strip("/").rsplit("/", 1)[1]) if "/page/" in path else 1
             return Reply(self._listing(number).encode())
@@ -159,6 +166,7 @@ class HostileSite:
 
     def _listing(self, number: int) -> str:
         links = [(path, "News") for path in (*self.good_paths(), *BAD)] if number == 1 else []
+        links.append(("/news/news/news/news/news/", "More news"))  # a repeating path, a trap
         nav = f'<a class="next" href="/news/page/{number + 1}/">Next</a>'  # forever
         feed = '<link rel="alternate" type="application/rss+xml" href="/feed/">'
         return listing_page(NAME, links, nav, head=feed)
@@ -170,6 +178,7 @@ class HostileSite:
                 "sitemap-articles.xml",
                 "sitemap-xxe.xml",
                 "sitemap-bomb.xml.gz",
+                "sitemap-encoded-bomb.xml",
                 "sitemap-broken.xml",
             )
             entries = "".join(f"<sitemap><loc>{self.base_url}/{child}</loc></sitemap>" for child in children)
@@ -187,13 +196,17 @@ class HostileSite:
             return Reply(
                 gzip.compress(b"<!-- " + b" " * 64 * MIB + b" -->", compresslevel=9), "application/x-gzip"
             )
+        if path == "/sitemap-encoded-bomb.xml":  # Content-Encoding: gzip, 64 MiB once unpacked
+            bomb = gzip.compress(b"<!-- " + b" " * 64 * MIB + b" -->", compresslevel=9)
+            return Reply(bomb, xml, headers={"Content-Encoding": "gzip"})
         if path == "/sitemap-broken.xml":
             return Reply(b"<html><body><h1>Database error</h1></body></html>", "text/html")
         if path == "/feed/":  # entity expansion ("billion laughs")
             lol = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
-            feed = (
-                f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol0 "lol">{lol}]>'
-                '<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title>'
+            feed = (  # and an external entity
+                f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol0 "lol">{lol}'
+                '<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                '<rss version="2.0"><channel><title>&lol9;</title><item><title>&xxe;</title>'
                 f"<link>{self.base_url}/news/items/an-impossible-date/</link></item></channel></rss>"
             )
             return Reply(feed.encode(), "application/rss+xml")

@@ -264,3 +264,17 @@ def test_url_shape(url, shape):
 def test_article_patterns_keep_constant_sections_literally():
     urls = [f"https://x.org/media-center/press-releases/{n}" for n in (12, 13, 14)] + ["https://x.org/node/9"]
     assert discovery.article_patterns(urls) == [r"^/media-center/press-releases/\d+$", r"^/node/\d+$"]
+
+
+@pytest.mark.parametrize(
+    ("url", "trap"),
+    [
+        ("https://example.org/news/news/news/", True),
+        ("https://example.org/en/news/a/a/a/a/", True),
+        ("https://example.org/en/en/news/", False),  # twice is a real shape (/en/en/: a slug "en")
+        ("https://example.org/news/2024/05/news/", False),
+        ("https://example.org/", False),
+    ],
+)
+def test_repeating_paths_are_traps(url, trap):
+    assert discovery.repeating_path(url) is trap

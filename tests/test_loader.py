@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 import zlib
 from pathlib import Path
 
@@ -432,3 +433,22 @@ def test_a_wal_cut_short_by_a_power_loss_recovers_to_the_last_whole_batch(tmp_pa
         # an article's rows and its capture were one transaction: they survive together
         assert recovered.db.execute("select count(distinct article_id) from pages").fetchone()[0] == 10
         assert recovered.db.execute("select count(*) from outcomes").fetchone()[0] == 10
+
+
+def test_a_store_waits_for_another_writer_instead_of_failing(tmp_path):
+    """SQLITE_BUSY is waited out (the busy timeout), not raised as 'database is locked'."""
+    path = tmp_path / "archive.db"
+    Archive(str(path)).close()
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("begin immediate")  # another writer holds the write lock for a second
+    releasing = threading.Event()
+
+    def release() -> None:
+        releasing.set()
+        other.execute("commit")
+
+    threading.Timer(1.0, release).start()
+    with Archive(str(path)) as archive:
+        assert archive.store(article(), capture()).outcome is Outcome.NEW
+        assert releasing.is_set()  # it did wait for the other writer
+    other.close()

@@ -27,6 +27,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
+    CloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
@@ -88,6 +89,7 @@ class NewsSpider(scrapy.Spider):
         self.offered: dict[str, dict[str, str]] = {}  # canonical URL -> hints, shared with its request
         self.fetching: set[str] = set()  # canonical URLs requested in this run
         self.answered: set[str] = set()  # ... that came back, as a response or an error
+        self.consecutive_failures = 0  # requests in a row that got no answer at all
         self.window: tuple[str | None, str | None] = (None, None)  # backfill --since, --until
         self.route_urls: dict[str, set[str]] = defaultdict(set)
         self.learned_shapes: set[str] = set()
@@ -127,7 +129,9 @@ class NewsSpider(scrapy.Spider):
         spider.max_api_pages = settings.getint("NEWSARCHIVE_MAX_API_PAGES")
         spider.own_robots = not settings.getbool("ROBOTSTXT_OBEY")
         spider.window = (settings.get("NEWSARCHIVE_SINCE"), settings.get("NEWSARCHIVE_UNTIL"))
+        spider.max_consecutive_failures = settings.getint("NEWSARCHIVE_MAX_CONSECUTIVE_FAILURES")
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.response_received, signal=signals.response_received)
         return spider
 
     # -- entry points ----------------------------------------------------------------
@@ -183,6 +187,7 @@ class NewsSpider(scrapy.Spider):
                 self.sitemaps_complete = False
                 self._count("invalid_sitemap")
                 self.logger.warning("Ignoring invalid sitemap %s: %s", response.url, error)
+                yield NotStored(response.url, "invalid_sitemap", response.status, str(error))
             yield from self._when_sitemaps_done()
             return
         if response.meta.get("probe"):
@@ -209,6 +214,7 @@ class NewsSpider(scrapy.Spider):
         except discovery.InvalidFeed as error:
             self._count("invalid_feed")
             self.logger.warning("Ignoring invalid feed %s: %s", response.url, error)
+            yield NotStored(response.url, "invalid_feed", response.status, str(error))
             return
         yield from self._article_requests(links, "feed")
 
@@ -219,6 +225,7 @@ class NewsSpider(scrapy.Spider):
         except discovery.InvalidFeed as error:
             self._count("invalid_api")
             self.logger.warning("Ignoring WordPress API answer %s: %s", response.url, error)
+            yield NotStored(response.url, "invalid_api", response.status, str(error))
             return
         if page == 1:
             self.api_total = int(response.headers.get("X-WP-Total", b"0") or 0) or len(links)
@@ -253,7 +260,7 @@ class NewsSpider(scrapy.Spider):
             self._count("listing_page_cap")
             self.logger.info("Stopping pagination at page %d of %s", page, response.url)
             return
-        for url in dict.fromkeys(listings):
+        for url in dict.fromkeys(url for url in listings if self._in_scope(url)):
             meta = {"listing_page": page + 1, "stale_pages": stale}
             yield self._request(url, self.parse_listing, "listing", meta=meta)
 
@@ -307,6 +314,16 @@ class NewsSpider(scrapy.Spider):
             self._count("errors")
             self.logger.warning("Failed %s (%s): %s", failed.url, failed.outcome, failed.reason)
         yield failed
+        if failed.outcome in UNANSWERED:
+            self.consecutive_failures += 1
+            if self.consecutive_failures == self.max_consecutive_failures:
+                # The site is down or the network is gone: each request left would only time
+                # out. What is stored stays; the next run fetches the rest.
+                raise CloseSpider("site_unreachable")
+
+    def response_received(self, response: Response, request: scrapy.Request) -> None:
+        """Any answer, even an error page, shows that the site is reachable."""
+        self.consecutive_failures = 0
 
     def unanswered(self) -> set[str]:
         """Article URLs requested that never came back: Scrapy dropped them on the way (a
@@ -433,11 +450,14 @@ class NewsSpider(scrapy.Spider):
         return looks_like_article(urlsplit(url).path)
 
     def _in_scope(self, url: str) -> bool:
+        """On the site (its allowed domains), and not a trap's path."""
         # Not scrapy.utils.url.url_is_from_any_domain: it compares the netloc, port included,
         # so http://127.0.0.1:8765/ is outside ["127.0.0.1"].
-        return host_of(url) in self.site.allowed_domains or any(
-            host_of(url).endswith("." + domain) for domain in self.site.allowed_domains
+        host = host_of(url)
+        on_site = host in self.site.allowed_domains or any(
+            host.endswith("." + domain) for domain in self.site.allowed_domains
         )
+        return on_site and not discovery.repeating_path(url)
 
     # -- requests --------------------------------------------------------------------
 
@@ -496,6 +516,8 @@ def _is_html(response: TextResponse) -> bool:
     return "html" in content_type
 
 
+# Failures that mean no answer came at all: many in a row, and the site is unreachable.
+UNANSWERED = frozenset({"timeout", "dns", "refused", "truncated", "failed"})
 # What a failed request's error says of it, most specific first (scrapy.exceptions).
 FAILURE_OUTCOMES = (
     (HttpError, "http_error"),
