@@ -42,7 +42,8 @@ class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)  # from_crawler() then sets self.crawler
         self.max_wait = settings.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX")
-        self.paces: dict[str, tuple[float, float]] = {}  # slot -> its delay and jitter before
+        # slot -> its delay and jitter before a server asked it to wait
+        self.paces: dict[str, tuple[float, float]] = {}
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         downloader = self.crawler.engine.downloader
