@@ -33,6 +33,7 @@ from crawler.sites import (
     select_sites,
     sites_file,
 )
+from crawler.workers import EXTRACTION_FAILURES
 from storage.loader import Archive
 from storage.lock import ArchiveLock, LockHeld
 from storage.schema import SchemaError
@@ -238,9 +239,7 @@ def reextract(site_names: tuple[str, ...], db: str, sites_path: str | None) -> N
         + (f" ({fields})" if fields else "")
         + f", {counts['not_article']} no longer read as articles (left as they were)"
     )
-    failed = {
-        name: counts[name] for name in ("extract_timeout", "extract_crashed", "extract_error") if counts[name]
-    }
+    failed = {name: counts[name] for name in EXTRACTION_FAILURES if counts[name]}
     if failed:
         click.echo(f"reextract: extraction failed for {failed} (left as they were)", err=True)
 

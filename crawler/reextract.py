@@ -7,15 +7,15 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from crawler.extract import extract, page_text
+from crawler.settings import NEWSARCHIVE_EXTRACT_TIMEOUT
 from crawler.sites import Site
-from crawler.workers import extraction_pool, failure_reason
+from crawler.workers import EXTRACTION_FAILURES, extraction_pool, failure_reason
 from storage.loader import Archive, StoredCapture
 
 BATCH_SIZE = 50  # articles per transaction
-EXTRACT_TIMEOUT = 30  # seconds per page, as in a crawl (crawler/settings.py)
 
 # The counts that are not a field's name.
-TOTALS = ("articles", "changed", "not_article", "extract_timeout", "extract_crashed", "extract_error")
+TOTALS = ("articles", "changed", "not_article", *EXTRACTION_FAILURES)
 
 
 def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] = ()) -> Counter[str]:
@@ -33,7 +33,9 @@ def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] =
     # A batch at a time: the pages in memory stay few however large the archive.
     while batch := list(itertools.islice(captures, BATCH_SIZE)):
         jobs = [
-            pool.schedule(extract, _arguments(capture, sites.get(capture.site)), timeout=EXTRACT_TIMEOUT)
+            pool.schedule(
+                extract, _arguments(capture, sites.get(capture.site)), timeout=NEWSARCHIVE_EXTRACT_TIMEOUT
+            )
             for capture in batch
         ]
         updates = []

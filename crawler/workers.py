@@ -37,6 +37,10 @@ def extraction_pool(workers: int = 0) -> ProcessPool:
     )
 
 
+# The outcomes of a page whose extraction failed (see failure_reason).
+EXTRACTION_FAILURES = ("extract_timeout", "extract_crashed", "extract_error")
+
+
 def failure_reason(error: BaseException) -> str:
     """Why a page's extraction failed, as an outcome: its time ran out, its worker died, or
     extraction raised (a bug it met on that page)."""
