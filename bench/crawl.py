@@ -198,7 +198,7 @@ def peer_python(name: str, *packages: str) -> Path:
     return python
 
 
-def trafilatura_crawl(urls: list[str], folder: Path) -> tuple[dict, dict]:
+def trafilatura_crawl(folder: Path) -> tuple[dict, dict]:
     """trafilatura's command line downloading and extracting the site's articles, as fast as it
     will (no sleep between requests, local addresses allowed). Given the article URLs the site's
     sitemap lists with ``-i``: its ``--sitemap`` discovery refuses an address with a port
@@ -213,7 +213,6 @@ def trafilatura_crawl(urls: list[str], folder: Path) -> tuple[dict, dict]:
     config["DEFAULT"].update({"SLEEP_TIME": "0", "SSRF_PROTECTION": "off"})
     with open(folder / "trafilatura.cfg", "w") as file:
         config.write(file)
-    (folder / "urls.txt").write_text("\n".join(urls))
     output = folder / "trafilatura-out"
     command = [
         str(python.parent / "trafilatura"), "-i", "urls.txt", "--json", "--with-metadata",
@@ -239,11 +238,10 @@ if __name__ == "__main__":
 """
 
 
-def news_please(urls: list[str], folder: Path) -> tuple[dict, dict]:
+def news_please(folder: Path) -> tuple[dict, dict]:
     """news-please over the same article URLs (``from_urls``: a download thread per URL, then
     extraction on every core)."""
     python = peer_python("news-please", "news-please")
-    (folder / "urls.txt").write_text("\n".join(urls))
     (folder / "news_please_run.py").write_text(NEWS_PLEASE)
     measured = run_measured([str(python), "news_please_run.py"], folder)
     lines = (folder / "news-please.jsonl").read_text().splitlines()
@@ -257,8 +255,8 @@ def archived(folder: Path) -> dict:
     return {url: {"title": title, "body": text, "date": published} for url, title, text, published in rows}
 
 
-def scores(site: RealisticSite, predictions: dict, folder: Path) -> dict:
-    """Body F1, title and date accuracy of ``predictions`` (URL -> fields) against the truth."""
+def write_truth(site: RealisticSite, folder: Path) -> dict:
+    """The generator's truth (canonical URL -> body, title, date), as the scorer reads it."""
     truth = {
         canonicalize(site.base_url + a.path): {
             "source": "generated", "body": a.text, "title": a.title, "date": a.published_iso,
@@ -266,6 +264,11 @@ def scores(site: RealisticSite, predictions: dict, folder: Path) -> dict:
         for a in site.articles
     }  # fmt: skip
     (folder / "truth.json").write_text(json.dumps(truth))
+    return truth
+
+
+def scores(truth: dict, predictions: dict, folder: Path) -> dict:
+    """Body F1, title and date accuracy of ``predictions`` (URL -> fields) against the truth."""
     mine = {canonicalize(url): fields for url, fields in predictions.items()}
     (folder / "predictions.json").write_text(json.dumps({url: mine[url] for url in truth if url in mine}))
     [result] = json.loads(
@@ -298,12 +301,15 @@ def bench(size: int, peers: bool) -> dict:
         second = last_crawl(folder)
         reextract = run_measured([sys.executable, "-m", "crawler.cli", "reextract", "org"], folder)
         top = ceiling(server.site)
-        compared = {"newsarchive": (crawl, scores(server.site, archived(folder), folder))}
-        if peers:
-            urls = [server.site.base_url + a.path for a in server.site.articles]
+        truth = write_truth(server.site, folder)
+        compared = {"newsarchive": (crawl, scores(truth, archived(folder), folder))}
+        if peers:  # the same article URLs, in urls.txt
+            (folder / "urls.txt").write_text(
+                "\n".join(server.site.base_url + a.path for a in server.site.articles)
+            )
             for name, peer in (("trafilatura", trafilatura_crawl), ("news-please", news_please)):
-                measured, predictions = peer(urls, folder)
-                compared[name] = (measured, scores(server.site, predictions, folder))
+                measured, predictions = peer(folder)
+                compared[name] = (measured, scores(truth, predictions, folder))
     stored = first["new"]
     return {
         "compared": compared,

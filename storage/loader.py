@@ -329,14 +329,6 @@ class Archive:
         with self._transaction():
             self._record(crawl_id, url, outcome, status, reason, utcnow())
 
-    def outcome_counts(self, crawl_id: int) -> dict[str, int]:
-        """How many URLs of a run ended in each outcome."""
-        rows = self.db.execute(
-            "select outcome, count(*) from outcomes where crawl_id = ? group by outcome order by outcome",
-            [crawl_id],
-        )
-        return dict(rows.fetchall())
-
     def _record(
         self, crawl_id: int | None, url: str, outcome: str, status: int | None, reason: str | None, at: str
     ) -> None:

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,14 +40,17 @@ def write_sites(folder: Path, tables: dict[str, dict]) -> Path:
     return path
 
 
-def newsarchive(*args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    """Run the `newsarchive` command as a user would, from ``cwd``."""
+def newsarchive(
+    *args: str, cwd: Path, timeout: int = 300, **options: Any
+) -> subprocess.CompletedProcess[str]:
+    """Run the `newsarchive` command as a user would, from ``cwd`` (``options``: subprocess.run's)."""
     return subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
+        **options,
     )
 
 

@@ -3,10 +3,10 @@ is intact, and once there is room again the next run completes the archive."""
 
 from __future__ import annotations
 
+import functools
 import resource
 import sqlite3
 import subprocess
-import sys
 
 from conftest import FAST, newsarchive, write_sites
 
@@ -20,14 +20,8 @@ ROOM = 1024 * 1024  # bytes a file of the archive may grow to: a few batches of 
 def crawl_on_a_small_disk(folder) -> subprocess.CompletedProcess[str]:
     """The crawl, with every file it writes capped at ROOM bytes (RLIMIT_FSIZE): SQLite's write
     fails as it would on a full disk (Python ignores SIGXFSZ, so the write returns an error)."""
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", "news", *FAST],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (ROOM, ROOM)),
-    )
+    limit = functools.partial(resource.setrlimit, resource.RLIMIT_FSIZE, (ROOM, ROOM))
+    return newsarchive("crawl", "news", *FAST, cwd=folder, preexec_fn=limit)
 
 
 def test_a_full_disk_stops_the_run_and_loses_nothing(tmp_path):

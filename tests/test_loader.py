@@ -401,7 +401,10 @@ def test_every_url_of_a_run_has_its_outcome(archive):
     archive.revisit(capture(when="2024-02-01T00:00:00+00:00"), crawl)
     archive.mark_gone("https://example.org/en/2022/06/19/visit/", "2024-03-01T00:00:00+00:00", 410, crawl)
     archive.record_outcome(crawl, "https://example.org/en/huge/", "too_large", None, "larger than 16 MiB")
-    assert archive.outcome_counts(crawl) == {"alias": 1, "gone": 1, "new": 1, "too_large": 1, "unchanged": 1}
+    counts = archive.db.execute(
+        "select outcome, count(*) from outcomes where crawl_id = ? group by outcome", [crawl]
+    )
+    assert dict(counts.fetchall()) == {"alias": 1, "gone": 1, "new": 1, "too_large": 1, "unchanged": 1}
     rows = archive.db.execute(
         "select url, status, reason from outcomes where outcome = 'too_large'"
     ).fetchall()
