@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import redis
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
@@ -34,6 +35,7 @@ from crawler.sites import (
     sites_file,
 )
 from crawler.workers import EXTRACTION_FAILURES
+from storage.handover import Loader
 from storage.loader import Archive
 from storage.lock import ArchiveLock, LockHeld
 from storage.schema import SchemaError
@@ -66,6 +68,15 @@ quiet_option = click.option(
 log_file_option = click.option(
     "--log-file", type=click.Path(dir_okay=False), help="Append the log to this file instead of stderr."
 )
+redis_option = click.option(
+    "--redis",
+    "redis_url",
+    default=None,
+    envvar="NEWSARCHIVE_REDIS_URL",
+    metavar="URL",
+    help="Work as one of many workers of a shared crawl (redis://HOST:6379/0), handing the "
+    "articles to `newsarchive load` [default: $NEWSARCHIVE_REDIS_URL; unset: this machine alone].",
+)
 set_option = click.option(
     "-s",
     "--set",
@@ -95,6 +106,7 @@ def cli() -> None:
 @sites_option
 @quiet_option
 @log_file_option
+@redis_option
 @set_option
 def crawl(site_names: tuple[str, ...], all_sites: bool, **options: Any) -> None:
     """Fetch what is new or changed on the given sites (incremental; for cron).
@@ -123,6 +135,7 @@ def crawl(site_names: tuple[str, ...], all_sites: bool, **options: Any) -> None:
 @sites_option
 @quiet_option
 @log_file_option
+@redis_option
 @set_option
 def backfill(
     site_names: tuple[str, ...], since: datetime | None, until: datetime | None, **options: Any
@@ -351,6 +364,7 @@ def _run(
     sites_path: str | None,
     quiet: bool,
     log_file: str | None,
+    redis_url: str | None,
     overrides: tuple[str, ...],
     window: dict[str, str | None] | None = None,
 ) -> None:
@@ -368,7 +382,11 @@ def _run(
     if mode == "backfill" and sys.stdout.isatty() and not quiet:
         settings.setdefault("NEWSARCHIVE_PROGRESS", True)
         settings.setdefault("LOG_LEVEL", "WARNING")  # the progress line says the rest
-    crawlers = _locked_run(db, sites, mode, crawl_settings(db, str(path), settings))
+    if redis_url:  # a worker: the loader holds the archive
+        settings["NEWSARCHIVE_REDIS_URL"] = redis_url
+        crawlers = run(sites, mode, crawl_settings(db, str(path), settings))
+    else:
+        crawlers = _locked_run(db, sites, mode, crawl_settings(db, str(path), settings))
     code = EXIT_OK
     for key, crawler in crawlers.items():
         stats = crawler.stats.get_stats()
@@ -377,6 +395,46 @@ def _run(
             click.echo(_summary(key, stats))
         code = max(code, site_code)
     sys.exit(code)
+
+
+@cli.command()
+@click.option("--from", "redis_url", required=True, metavar="URL", help="The Redis the workers hand over to.")
+@db_option
+@click.option("--once", is_flag=True, help="Apply what is waiting, then exit (else run until stopped).")
+@quiet_option
+def load(redis_url: str, db: str, once: bool, quiet: bool) -> None:
+    """Store what the workers of a distributed crawl hand over: the archive's one writer.
+
+    Workers (`newsarchive crawl SITE --redis URL`, on any number of machines) fetch and
+    extract; this applies their articles and outcomes to the archive with the same dedupe
+    rules, and tells them which URLs are archived, so that nightly runs stay incremental.
+    Stopped or killed, it loses nothing: started again, it goes on where it was.
+
+    \b
+    Example: newsarchive load --from redis://127.0.0.1:6379/0 --db archive.db
+    """
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if not quiet:
+        click.echo(f"Loading from {redis_url} into {db}" + (" (once)" if once else "; stop with Ctrl-C"))
+    try:
+        with ArchiveLock(db), _open_archive(db) as archive:
+            counts = Loader(redis_url, archive).run(lambda: stopping, once=once)
+    except LockHeld as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except redis.RedisError as error:
+        raise click.ClickException(f"Redis at {redis_url}: {error}") from error
+    if not quiet:
+        click.echo(
+            "load: " + (", ".join(f"{n} {op}" for op, n in sorted(counts.items())) or "nothing waiting")
+        )
 
 
 def _exit_code(stats: dict[str, Any]) -> int:
@@ -403,17 +461,22 @@ def _locked_run(db: str, sites: list[Site], mode: str, settings: Settings) -> di
 
 
 def _summary(key: str, stats: dict[str, Any]) -> str:
-    """One line for a run: what it stored, what it cost."""
+    """One line for a run: what it stored (or, a worker, handed over), what it cost."""
     started, finished = stats.get("start_time"), stats.get("finish_time")
     seconds = (finished - started).total_seconds() if started and finished else 0.0
+    cost = f"{stats.get('downloader/request_count', 0)} requests in {seconds:.1f} s ({stats.get('finish_reason')})"
+    if "archive/handed_over" in stats:
+        return (
+            f"{key}: {stats.get('archive/handed_over', 0)} articles handed over to the loader, "
+            f"{stats.get('archive/errors', 0)} errors; {cost}"
+        )
     unchanged = stats.get("archive/unchanged", 0) + stats.get("archive/skipped_known", 0)
     duplicates = stats.get("archive/duplicate", 0)
     near = f" ({duplicates} near-duplicates)" if duplicates else ""
     return (
         f"{key}: {stats.get('archive/new', 0) + duplicates} new{near}, {stats.get('archive/updated', 0)} updated, "
         f"{unchanged} unchanged, {stats.get('archive/alias', 0)} aliases, "
-        f"{stats.get('archive/gone', 0)} gone, {stats.get('archive/errors', 0)} errors; "
-        f"{stats.get('downloader/request_count', 0)} requests in {seconds:.1f} s ({stats.get('finish_reason')})"
+        f"{stats.get('archive/gone', 0)} gone, {stats.get('archive/errors', 0)} errors; {cost}"
     )
 
 

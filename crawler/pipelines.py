@@ -15,9 +15,11 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.dates import in_window
+from crawler.distributed import worker_name
 from crawler.extract import extract
 from crawler.items import FetchedPage, NotStored
 from crawler.workers import extraction_pool, failure_reason
+from storage.handover import Handover
 from storage.loader import Archive, Outcome
 from storage.records import Article, Capture
 
@@ -45,7 +47,8 @@ class ArchivePipeline:
     taking new ones beyond, so the pages waiting for a worker stay bounded. Articles are
     written ``NEWSARCHIVE_BATCH_SIZE`` at a time, one transaction per batch, from the reactor's
     thread (SQLite has one writer). The run itself is a row of ``crawls``, opened with the
-    spider and closed with its counts.
+    spider and closed with its counts. In a distributed crawl (``NEWSARCHIVE_REDIS_URL``), the
+    same operations are handed over to the loader instead (storage/handover.py).
     """
 
     def __init__(self, crawler: scrapy.crawler.Crawler) -> None:
@@ -56,9 +59,10 @@ class ArchivePipeline:
         self.extract_timeout = crawler.settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT") or None
         self.window = (crawler.settings.get("NEWSARCHIVE_SINCE"), crawler.settings.get("NEWSARCHIVE_UNTIL"))
         self.batch: list[tuple[Article, Capture]] = []
-        self.archive: Archive | None = None
-        self.crawl_id: int | None = None
+        self.archive: Archive | Handover | None = None
+        self.crawl_id: int | str | None = None  # the run's id, or its name in a distributed crawl
         self.unwritable = False  # the disk is full: nothing more is stored in this run
+        self.shared = bool(crawler.settings.get("NEWSARCHIVE_REDIS_URL"))
 
     @classmethod
     def from_crawler(cls, crawler: scrapy.crawler.Crawler) -> ArchivePipeline:
@@ -68,7 +72,13 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
-        self.archive = Archive(self.db_path, self.crawler.settings.getfloat("NEWSARCHIVE_NEAR_DUPLICATE"))
+        settings = self.crawler.settings
+        if self.shared:  # a worker of a distributed crawl: the loader writes the archive
+            self.archive = Handover(settings["NEWSARCHIVE_REDIS_URL"], worker_name())
+            self.batch_size = 1  # each article handed over at once: a worker killed holds none back
+            self.stats.set_value("archive/handed_over", 0)
+        else:
+            self.archive = Archive(self.db_path, settings.getfloat("NEWSARCHIVE_NEAR_DUPLICATE"))
         self.pool = extraction_pool(self.crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS"))
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 
@@ -159,7 +169,9 @@ class ArchivePipeline:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_UNWRITABLE))
 
     def spider_closed(self, spider: scrapy.Spider, reason: str) -> None:
-        if reason == "finished":  # else the unanswered were still waiting their turn
+        # Else the unanswered were still waiting their turn; or, in a distributed crawl, were
+        # answered to another worker.
+        if reason == "finished" and not self.shared:
             for url in sorted(spider.unanswered()):
                 self.record(url, "dropped", reason="filtered on the way: redirected off-site or in a loop")
         stats = self.stats

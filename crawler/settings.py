@@ -33,6 +33,11 @@ NEWSARCHIVE_EXTRACT_TIMEOUT = 30
 # Sitemaps may be up to 50 MB uncompressed (sitemaps.org); pages get far less (below).
 NEWSARCHIVE_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 
+# A crawl shared by workers on several machines (crawler/distributed.py): the Redis that holds
+# its queue and hands the articles to `newsarchive load`. None: this machine alone.
+NEWSARCHIVE_REDIS_URL = os.environ.get("NEWSARCHIVE_REDIS_URL")
+ADDONS = {"crawler.distributed.Distributed": 0}
+
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {"crawler.progress.Progress": 500}
 # A progress line on the terminal for interactive backfills (the CLI turns it on for a TTY).

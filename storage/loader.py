@@ -100,7 +100,7 @@ class Archive:
         self.close()
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def transaction(self) -> Iterator[None]:
         """A write transaction, or a savepoint within one. BEGIN IMMEDIATE takes the write lock
         first, waiting for another writer up to the busy timeout; sqlite-utils' deferred BEGIN
         reads first and then fails at once (SQLITE_BUSY_SNAPSHOT) if another writer committed
@@ -140,6 +140,10 @@ class Archive:
                 last_seen, bool(canonical), gone_at, headers.get("etag"), headers.get("last-modified")
             )
         return known
+
+    def sites(self) -> list[str]:
+        """Every site the archive has crawled."""
+        return [row[0] for row in self.db.execute("select distinct site from crawls order by site")]
 
     def article_count(self, site: str) -> int:
         return self.db.execute("select count(*) from articles where site = ?", [site]).fetchone()[0]
@@ -187,7 +191,7 @@ class Archive:
         extraction leaves empty keeps its stored value. Returns how many articles ``changed``, and
         how many times each field did."""
         changed: Counter[str] = Counter()
-        with self._transaction():
+        with self.transaction():
             for article_id, article in updates:
                 row = self.db["articles"].get(article_id)
                 fields = {
@@ -209,19 +213,46 @@ class Archive:
 
     # -- crawl runs ------------------------------------------------------------------
 
-    def start_crawl(self, site: str, mode: str, scrapy_version: str | None = None) -> int:
-        """Record the start of a run; returns its id."""
+    def start_crawl(
+        self,
+        site: str,
+        mode: str,
+        scrapy_version: str | None = None,
+        worker: str | None = None,
+        started: str | None = None,
+    ) -> int:
+        """Record the start of a run (of one ``worker`` of a distributed crawl); returns its id."""
         table = self.db["crawls"]
         table.insert(
             {
                 "site": site,
                 "mode": mode,
-                "started": utcnow(),
+                "started": started or utcnow(),
                 "status": "running",
                 "scrapy_version": scrapy_version,
+                "worker": worker,
             }
         )
         return table.last_pk
+
+    def crawl_of_worker(self, worker: str) -> int | None:
+        """The run that ``worker`` (a distributed crawl's worker run) was recorded as, if any."""
+        row = self.db.execute("select id from crawls where worker = ?", [worker]).fetchone()
+        return row[0] if row else None
+
+    def outcome_counts(self, crawl_id: int) -> Counter[str]:
+        """How many URLs of a run had each outcome."""
+        rows = self.db.execute(
+            "select outcome, count(*) from outcomes where crawl_id = ? group by outcome", [crawl_id]
+        )
+        return Counter(dict(rows.fetchall()))
+
+    def has_outcome(self, crawl_id: int, url: str) -> bool:
+        """Whether a run already recorded what became of ``url``."""
+        row = self.db.execute(
+            "select 1 from outcomes where url = ? and crawl_id = ? limit 1", [url, crawl_id]
+        ).fetchone()
+        return row is not None
 
     def finish_crawl(self, crawl_id: int, status: str, reason: str, counts: dict[str, int]) -> None:
         """Record the end of a run with its counts (requests, new, updated, ...)."""
@@ -229,7 +260,12 @@ class Archive:
             crawl_id,
             {"finished": utcnow(), "status": status, "finish_reason": reason, **counts},
         )
-        # Keep the -wal file from growing across nightly runs.
+        if not self.db.conn.in_transaction:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and empty it: at the end of each run, it
+        keeps the -wal file from growing across nightly runs."""
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- storing ---------------------------------------------------------------------
@@ -239,14 +275,14 @@ class Archive:
     ) -> Counter[Outcome]:
         """Store a batch of articles in one transaction; returns how many of each outcome."""
         outcomes: Counter[Outcome] = Counter()
-        with self._transaction():
+        with self.transaction():
             for article, capture in batch:
                 outcomes[self._store(article, capture, crawl_id).outcome] += 1
         return outcomes
 
     def store(self, article: Article, capture: Capture, crawl_id: int | None = None) -> Stored:
         """Store one article with the capture it came from, applying the dedupe rules."""
-        with self._transaction():
+        with self.transaction():
             return self._store(article, capture, crawl_id)
 
     def _store(self, article: Article, capture: Capture, crawl_id: int | None) -> Stored:
@@ -292,7 +328,7 @@ class Archive:
         if same is None:
             return None
         article = self.db["articles"].get(same["article_id"])
-        with self._transaction():
+        with self.transaction():
             self.db["articles"].update(article["id"], {"last_seen": capture.fetched_at, "gone_at": None})
             self._insert_capture(capture, article["site"], crawl_id, article["id"], digest, same)
             self._record(crawl_id, capture.url, Outcome.UNCHANGED, capture.status, None, capture.fetched_at)
@@ -301,7 +337,7 @@ class Archive:
     def touch(self, url: str, seen: str, crawl_id: int | None = None) -> int | None:
         """The page at ``url`` is unchanged (a 304): record that it was seen. Returns the article id."""
         row = self._article_by_url(canonicalize(url))
-        with self._transaction():
+        with self.transaction():
             if row is not None:
                 self.db["articles"].update(row["id"], {"last_seen": seen, "gone_at": None})
             self._record(crawl_id, url, Outcome.UNCHANGED, 304, None, seen)
@@ -310,7 +346,7 @@ class Archive:
     def mark_gone(self, url: str, seen: str, status: int, crawl_id: int | None = None) -> int | None:
         """The site answers 404/410 for ``url``: the article is gone from it (and kept here)."""
         row = self._article_by_url(canonicalize(url))
-        with self._transaction():
+        with self.transaction():
             if row is not None and row["gone_at"] is None:
                 self.db["articles"].update(row["id"], {"gone_at": seen})
             self._record(crawl_id, url, Outcome.GONE, status, None, seen)
@@ -326,7 +362,7 @@ class Archive:
     ) -> None:
         """Record why a URL of a run stored nothing: ``outcome`` (not_article, too_large,
         timeout, http_error, extract_timeout, ...), the HTTP status, the error's message."""
-        with self._transaction():
+        with self.transaction():
             self._record(crawl_id, url, outcome, status, reason, utcnow())
 
     def _record(

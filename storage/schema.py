@@ -10,7 +10,7 @@ from storage.fingerprint import band_keys, shingles
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
 BUSY_TIMEOUT_MS = 30_000
@@ -165,6 +165,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         _create_translations(db)
         _create_near_keys(db)
         _create_outcomes(db)
+        _add_crawl_worker(db)
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
         _index_new_articles_in_the_loader(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -263,6 +264,13 @@ def _a_faster_loader(db: sqlite_utils.Database) -> None:
     )
 
 
+def _add_crawl_worker(db: sqlite_utils.Database) -> None:
+    """In a distributed crawl, each worker's run is a row of its own: which worker ran it
+    (host, process and start), by which the loader finds the row again."""
+    db["crawls"].add_column("worker", str)
+    db["crawls"].create_index(["worker"], unique=True)
+
+
 # version -> the change that brings an archive from version - 1 to it
 MIGRATIONS = {
     2: _add_crawl_routes,
@@ -270,6 +278,7 @@ MIGRATIONS = {
     4: _extraction_details_near_duplicates_and_revisits,
     5: _a_faster_loader,
     6: _create_outcomes,
+    7: _add_crawl_worker,
 }
 
 

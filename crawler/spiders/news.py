@@ -42,6 +42,7 @@ from crawler import discovery
 from crawler.dates import in_window, parse_date, url_date
 from crawler.items import FetchedPage, NotStored
 from crawler.sites import Site, load_sites, looks_like_article, select_sites
+from storage.handover import read_known
 from storage.loader import Archive, Known
 from storage.urls import canonicalize, host_of
 
@@ -113,7 +114,9 @@ class NewsSpider(scrapy.Spider):
             site = select_sites(load_sites(path), [site], path)[0]
         known: dict[str, Known] = {}
         modified_after = None
-        if mode != "probe":
+        if mode != "probe" and settings.get("NEWSARCHIVE_REDIS_URL"):  # as the loader published it
+            known, modified_after = read_known(settings["NEWSARCHIVE_REDIS_URL"], site.key)
+        elif mode != "probe":
             with Archive(settings["NEWSARCHIVE_DB"]) as archive:
                 known = archive.known_urls(site.key)
                 modified_after = archive.last_finished_crawl_start(site.key)

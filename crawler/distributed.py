@@ -1,0 +1,181 @@
+"""A crawl shared by workers on any number of machines, through Redis (scrapy-redis).
+
+With ``NEWSARCHIVE_REDIS_URL`` set (``newsarchive crawl --redis URL``), each site's request
+queue and duplicate filter live in Redis: every worker that crawls the site takes its next
+request from the same queue, and a URL one worker has queued is never queued again. Workers
+hand what they extract to the loader (storage/handover.py), the archive's one writer.
+
+scrapy-redis shares the queue; this module adds what a run needs beyond it:
+
+- a run: the queue and the filter of a site belong to its current run, which ends when a
+  worker finds nothing queued and no worker busy; then they are cleared, so that the next
+  night's run starts afresh. A run whose workers all stopped (killed, or timed out) resumes;
+- requests in flight: a request taken from the queue is kept, under its worker's name, until
+  what came of it is handed over. A worker that stops answering (killed outright) is found by
+  its heartbeat's expiry, and its requests go back to the queue for the others; one that stops
+  gracefully puts them back itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.settings import BaseSettings
+from scrapy.utils.asyncio import create_looping_call
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+logger = logging.getLogger(__name__)
+
+# How often a worker says it is alive, and how long its silence takes to mean it is not.
+HEARTBEAT_SECONDS = 1.0
+WORKER_TTL_SECONDS = 10
+# The meta key of a request taken from the shared queue: its entry among those in flight.
+IN_FLIGHT = "newsarchive_in_flight"
+
+# Take the queue's first request (scrapy-redis' PriorityQueue: a sorted set by -priority), note
+# it as in flight under the worker's entry, and mark the worker busy: all at once, so that no
+# other worker can see the queue empty and this one idle while it holds the request.
+TAKE = """
+local taken = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+if not taken then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('HSET', KEYS[2], ARGV[1], taken)
+redis.call('SET', KEYS[3], 'busy', 'EX', ARGV[2])
+return taken
+"""
+
+
+def worker_name() -> str:
+    """This process, as other workers and the loader know it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Distributed:
+    """Scrapy add-on: with ``NEWSARCHIVE_REDIS_URL`` set, the crawl is shared through Redis."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        url = settings.get("NEWSARCHIVE_REDIS_URL")
+        if not url:
+            return  # one machine: Scrapy's own scheduler and filter, the archive written in place
+        settings.set("REDIS_URL", url, priority="addon")
+        settings.set("SCHEDULER", f"{__name__}.SharedScheduler", priority="addon")
+        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
+
+
+class SharedScheduler(Scheduler):
+    """scrapy-redis' scheduler, with a site's run and its requests in flight (module docstring)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: scrapy.crawler.Crawler) -> SharedScheduler:
+        scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(scheduler.item_done, signal=signal)
+        crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
+        return scheduler
+
+    def open(self, spider: scrapy.Spider) -> None:
+        prefix = f"newsarchive:{spider.site.key}"
+        self.queue_key = f"{prefix}:requests"
+        self.in_flight_key = f"{prefix}:in_flight"
+        self.workers_key = f"{prefix}:worker:"
+        self.worker = worker_name()
+        self.df = RFPDupeFilter(
+            self.server, key=f"{prefix}:seen", debug=spider.settings.getbool("DUPEFILTER_DEBUG")
+        )
+        super().open(spider)
+        self.taken = 0  # requests this worker took, which number its entries
+        self.mine: set[str] = set()  # its entries in flight
+        self._take = self.server.register_script(TAKE)
+        self._say("busy")  # its start requests are on their way
+        self.heartbeat = create_looping_call(self.beat)
+        self.heartbeat.start(HEARTBEAT_SECONDS, now=False)
+        self.requeue_dead()
+
+    def next_request(self) -> scrapy.Request | None:
+        entry = f"{self.worker}#{self.taken + 1}"
+        keys = [self.queue.key, self.in_flight_key, self.workers_key + self.worker]
+        taken = self._take(keys=keys, args=[entry, WORKER_TTL_SECONDS])
+        if taken is None:
+            return None
+        self.taken += 1
+        self.mine.add(entry)
+        request = self.queue._decode_request(taken)
+        request.meta[IN_FLIGHT] = entry  # carried over to its retries and redirects
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def item_done(self, item: Any, response: Any, **kwargs: Any) -> None:
+        """What came of a request is handed over: it is no longer in flight."""
+        request = getattr(response, "request", None)  # a Response, or an errback's Failure
+        entry = request.meta.get(IN_FLIGHT) if request is not None else None
+        if entry:
+            self.server.hdel(self.in_flight_key, entry)
+            self.mine.discard(entry)
+
+    def beat(self) -> None:
+        try:
+            idle = self.crawler.engine.spider_is_idle()
+        except RuntimeError:  # the engine is not running yet, or any more
+            idle = False
+        self._say("idle" if idle else "busy")
+
+    def _say(self, state: str) -> None:
+        self.server.set(self.workers_key + self.worker, state, ex=WORKER_TTL_SECONDS)
+
+    def spider_idle(self, spider: scrapy.Spider) -> None:
+        """Nothing to do here: the run is over only if nothing is queued and no worker is busy
+        (another's page may yet list a thousand articles)."""
+        self.requeue_dead()
+        if len(self.queue) or self._others_busy():
+            raise DontCloseSpider
+
+    def requeue_dead(self) -> int:
+        """Put back in the queue the requests in flight of workers whose heartbeat stopped."""
+        alive = set(self._workers())
+        back = 0
+        for entry, taken in self.server.hscan_iter(self.in_flight_key):
+            owner = entry.decode().rpartition("#")[0]
+            if owner not in alive and self._put_back(entry, taken):
+                back += 1
+        if back:
+            logger.warning("Put back %d requests in flight of workers that stopped answering", back)
+            self.stats.inc_value("archive/requeued", back)
+        return back
+
+    def close(self, reason: str) -> None:
+        self.heartbeat.stop()
+        if reason == "finished":
+            # Nothing queued and no worker busy: the run is over; the next starts afresh.
+            self.server.delete(self.queue.key, self.df.key, self.in_flight_key)
+        else:
+            # Stopped early (a signal, a time limit): what this worker held goes to the others,
+            # or to the next run, which resumes this one.
+            for entry in self.mine:
+                if taken := self.server.hget(self.in_flight_key, entry):
+                    self._put_back(entry, taken)
+        self.server.delete(self.workers_key + self.worker)
+
+    def _put_back(self, entry: bytes | str, taken: bytes) -> bool:
+        if not self.server.hdel(self.in_flight_key, entry):
+            return False  # another worker put it back first
+        self.queue.push(self.queue._decode_request(taken))
+        return True
+
+    def _workers(self) -> dict[str, str]:
+        """The live workers of this site's run, and whether each is busy or idle."""
+        states = {}
+        for key in self.server.scan_iter(match=self.workers_key + "*"):
+            if (state := self.server.get(key)) is not None:
+                states[key.decode().removeprefix(self.workers_key)] = state.decode()
+        return states
+
+    def _others_busy(self) -> bool:
+        return any(state == "busy" for name, state in self._workers().items() if name != self.worker)

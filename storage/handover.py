@@ -1,0 +1,232 @@
+"""The archive's one writer, fed through Redis by the workers of a distributed crawl.
+
+Workers on any number of machines fetch and extract; SQLite keeps one writer. A worker hands
+each archive operation (a run started, an article to store, what became of a URL, a run
+finished) to a Redis list as a JSON message (``Handover``, with the methods of ``Archive``
+that a crawl uses); ``newsarchive load --from REDIS_URL`` applies them in order, with the same
+dedupe rules (``Loader``).
+
+Nothing handed over is lost: a message moves to a second list before it is applied, and
+leaves it only once the transaction that applied it has committed. A loader killed in between
+applies it again when it comes back, and a message for a URL whose outcome its run already
+recorded is skipped, so nothing is stored twice.
+
+The loader also publishes what the archive knows of each site (its article URLs, when each
+was last seen, their ETags; when its last finished run started), so that workers, which have
+no archive, fetch only what is new or changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import redis
+
+from storage.loader import Archive, Known, utcnow
+from storage.records import Article, Capture
+
+logger = logging.getLogger(__name__)
+
+QUEUE = "newsarchive:handover"  # messages waiting for the loader
+LOADING = "newsarchive:handover:loading"  # ... and those it is applying
+LOADER_BATCH = 200  # messages applied per transaction
+
+
+def known_key(site: str) -> str:
+    """The hash of a site's archived URLs: URL -> JSON of its ``Known``."""
+    return f"newsarchive:{site}:known"
+
+
+def since_key(site: str) -> str:
+    """When the last finished run of a site started: the WordPress API's ``modified_after``."""
+    return f"newsarchive:{site}:since"
+
+
+class Handover:
+    """The archive as a worker sees it: what a crawl would write there, handed to the loader."""
+
+    def __init__(self, redis_url: str, worker: str) -> None:
+        self.redis = redis.Redis.from_url(redis_url)
+        self.worker = worker
+
+    def start_crawl(self, site: str, mode: str, scrapy_version: str | None = None) -> str:
+        """A run of this worker; returns its name, by which its messages are told apart."""
+        started = utcnow()
+        run = f"{self.worker}/{site}/{started}"
+        self._send("start", run, site, mode=mode, scrapy=scrapy_version, started=started)
+        return run
+
+    def revisit(self, capture: Capture, run: str) -> None:
+        """Workers cannot tell a page's bytes from its last capture's: the loader will."""
+        return None
+
+    def store_many(self, batch: Iterable[tuple[Article, Capture]], run: str) -> Counter[str]:
+        handed = 0
+        for article, capture in batch:
+            self._send(
+                "store", run, article.site, article=_article_json(article), capture=_capture_json(capture)
+            )
+            handed += 1
+        return Counter(handed_over=handed)
+
+    def touch(self, url: str, seen: str, run: str) -> None:
+        self._send("touch", run, url=url, seen=seen)
+
+    def mark_gone(self, url: str, seen: str, status: int, run: str) -> None:
+        self._send("gone", run, url=url, seen=seen, status=status)
+
+    def record_outcome(
+        self, run: str, url: str, outcome: str, status: int | None = None, reason: str | None = None
+    ) -> None:
+        self._send("outcome", run, url=url, outcome=outcome, status=status, reason=reason)
+
+    def finish_crawl(self, run: str, status: str, reason: str, counts: dict[str, Any]) -> None:
+        self._send("finish", run, status=status, reason=reason, counts=counts)
+
+    def close(self) -> None:
+        self.redis.close()
+
+    def _send(self, op: str, run: str, site: str | None = None, **fields: Any) -> None:
+        site = site or run.split("/")[1]
+        self.redis.rpush(
+            QUEUE, json.dumps({"op": op, "run": run, "site": site, **fields}, ensure_ascii=False)
+        )
+
+
+class Loader:
+    """Applies the workers' messages to the archive, ``LOADER_BATCH`` per transaction."""
+
+    def __init__(self, redis_url: str, archive: Archive, batch_size: int = LOADER_BATCH) -> None:
+        self.redis = redis.Redis.from_url(redis_url)
+        self.archive = archive
+        self.batch_size = batch_size
+        self.counts: Counter[str] = Counter()
+
+    def run(self, stopping: Callable[[], bool], once: bool = False) -> Counter[str]:
+        """Apply messages until ``stopping()`` (checked every second), or, ``once``, until none
+        is waiting. Returns how many messages had each result."""
+        # What a loader killed mid-batch had taken: applied again, and skipped where it had been.
+        self._apply(self.redis.lrange(LOADING, 0, -1))
+        self.redis.delete(LOADING)
+        self.publish_known(self.archive.sites())
+        while not stopping():
+            first = self.redis.lmove(QUEUE, LOADING) if once else self.redis.blmove(QUEUE, LOADING, 1)
+            if first is None:
+                if once:
+                    break
+                continue
+            batch = [first]
+            while len(batch) < self.batch_size and (message := self.redis.lmove(QUEUE, LOADING)) is not None:
+                batch.append(message)
+            self._apply(batch)
+            self.redis.ltrim(LOADING, len(batch), -1)
+        return self.counts
+
+    def _apply(self, batch: list[bytes]) -> None:
+        finished: set[str] = set()
+        with self.archive.transaction():
+            for raw in batch:
+                message = json.loads(raw)
+                self.counts[self._apply_one(message)] += 1
+                if message["op"] == "finish":
+                    finished.add(message["site"])
+        if finished:
+            self.archive.checkpoint()
+            self.publish_known(finished)
+
+    def _apply_one(self, message: dict[str, Any]) -> str:
+        op, run, site = message["op"], message["run"], message["site"]
+        crawl_id = self.archive.crawl_of_worker(run)
+        if crawl_id is None:
+            crawl_id = self.archive.start_crawl(
+                site, message.get("mode", "crawl"), message.get("scrapy"), run, message.get("started")
+            )
+        if op == "start":
+            return op
+        if op == "finish":
+            counts = {**message["counts"], **_stored_counts(self.archive.outcome_counts(crawl_id))}
+            self.archive.finish_crawl(crawl_id, message["status"], message["reason"], counts)
+            return op
+        capture = _capture(message["capture"]) if op == "store" else None
+        url = capture.url if capture else message["url"]
+        if self.archive.has_outcome(crawl_id, url):
+            return "again"  # applied before the loader was stopped, and handed back since
+        if op == "store":
+            if self.archive.revisit(capture, crawl_id) is not None:
+                return "unchanged"
+            return str(self.archive.store(Article(**message["article"]), capture, crawl_id).outcome)
+        if op == "touch":
+            self.archive.touch(url, message["seen"], crawl_id)
+        elif op == "gone":
+            self.archive.mark_gone(url, message["seen"], message["status"], crawl_id)
+        else:
+            self.archive.record_outcome(
+                crawl_id, url, message["outcome"], message["status"], message["reason"]
+            )
+        return op
+
+    def publish_known(self, sites: Iterable[str]) -> None:
+        """Write what the archive knows of ``sites`` where the workers read it (``read_known``)."""
+        for site in sites:
+            known = self.archive.known_urls(site)
+            staging = known_key(site) + ":new"
+            pipe = self.redis.pipeline()  # MULTI: workers see the old hash or the new one, whole
+            pipe.delete(staging)
+            rows = {url: json.dumps(dataclasses.astuple(k)) for url, k in known.items()}
+            if rows:
+                pipe.hset(staging, mapping=rows)
+                pipe.rename(staging, known_key(site))
+            else:
+                pipe.delete(known_key(site))
+            since = self.archive.last_finished_crawl_start(site)
+            pipe.set(since_key(site), since) if since else pipe.delete(since_key(site))
+            pipe.execute()
+
+
+def read_known(redis_url: str, site: str) -> tuple[dict[str, Known], str | None]:
+    """What the loader published of ``site``: its archived URLs, and when its last finished run
+    started."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        known = {
+            url.decode(): Known(*json.loads(fields))
+            for url, fields in client.hscan_iter(known_key(site), count=5000)
+        }
+        since = client.get(since_key(site))
+        return known, since.decode() if since else None
+    finally:
+        client.close()
+
+
+# The counts of a run (the columns of ``crawls``) that only the loader knows: what storing did.
+STORED_COUNTS = {
+    "new": ("new", "duplicate"),  # a near-duplicate is a new article too, with duplicate_of set
+    "updated": ("updated",),
+    "unchanged": ("unchanged",),
+    "aliases": ("alias",),
+    "duplicates": ("duplicate",),
+    "gone": ("gone",),
+    "not_articles": ("not_article",),
+}
+
+
+def _stored_counts(outcomes: Counter[str]) -> dict[str, int]:
+    return {column: sum(outcomes[name] for name in names) for column, names in STORED_COUNTS.items()}
+
+
+def _article_json(article: Article) -> dict[str, Any]:
+    return {field.name: getattr(article, field.name) for field in dataclasses.fields(Article) if field.init}
+
+
+def _capture_json(capture: Capture) -> dict[str, Any]:
+    return {**dataclasses.asdict(capture), "body": base64.b64encode(capture.body).decode("ascii")}
+
+
+def _capture(fields: dict[str, Any]) -> Capture:
+    return Capture(**{**fields, "body": base64.b64decode(fields["body"])})
