@@ -99,6 +99,15 @@ class SharedScheduler(Scheduler):
         self.heartbeat.start(HEARTBEAT_SECONDS, now=False)
         self.requeue_dead()
 
+    def enqueue_request(self, request: scrapy.Request) -> bool:
+        # scrapy-redis' own, but for the stats call, whose spider argument Scrapy 2.19 deprecates.
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.queue.push(request)
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
     def next_request(self) -> scrapy.Request | None:
         entry = f"{self.worker}#{self.taken + 1}"
         keys = [self.queue.key, self.in_flight_key, self.workers_key + self.worker]
