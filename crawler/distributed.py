@@ -130,11 +130,15 @@ class SharedScheduler(Scheduler):
             self.mine.discard(entry)
 
     def beat(self) -> None:
+        engine = self.crawler.engine
         try:
-            idle = self.crawler.engine.spider_is_idle()
+            idle = engine.spider_is_idle()
         except RuntimeError:  # the engine is not running yet, or any more
-            idle = False
+            return
         self._say("idle" if idle else "busy")
+        # Scrapy's engine asks its scheduler for requests after each response and otherwise
+        # every 5 s: a worker with nothing in flight would leave what others queue waiting.
+        engine._slot.nextcall.schedule()
 
     def _say(self, state: str) -> None:
         self.server.set(self.workers_key + self.worker, state, ex=WORKER_TTL_SECONDS)

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+import redis
 import scrapy
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
@@ -33,9 +34,16 @@ ARCHIVE_UNWRITABLE = "archive_unwritable"
 
 
 def storage_failure(error: BaseException) -> bool:
-    """Whether SQLite could not write the file: the disk is full, or failing."""
+    """Whether the archive could not be written: SQLite's disk is full, or failing; or, for a
+    worker of a distributed crawl, the Redis it hands articles over to is unreachable."""
+    if isinstance(error, redis.RedisError):
+        return True
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
     return isinstance(error, sqlite3.OperationalError) and code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+
+
+# What writing the archive (or handing it over) may raise; storage_failure tells which stop the run.
+WRITE_ERRORS = (sqlite3.OperationalError, redis.RedisError)
 
 
 class ArchivePipeline:
@@ -155,15 +163,15 @@ class ArchivePipeline:
         what earlier ones stored stays intact, and the next run fetches the rest."""
         try:
             yield
-        except sqlite3.OperationalError as error:
+        except WRITE_ERRORS as error:
             if not storage_failure(error):
                 raise
             self.unwritable = True
             self.batch.clear()
             logger.critical(
                 "The archive %s cannot be written (%s): stopping. What is stored is intact; "
-                "free some space and run again to fetch the rest.",
-                self.db_path,
+                "free some space (or bring Redis back) and run again to fetch the rest.",
+                self.crawler.settings.get("NEWSARCHIVE_REDIS_URL") or self.db_path,
                 error,
             )
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_UNWRITABLE))
@@ -195,7 +203,7 @@ class ArchivePipeline:
             status = "interrupted" if reason in INTERRUPTED_REASONS else "failed"
         try:
             self.archive.finish_crawl(self.crawl_id, status, reason, counts)
-        except sqlite3.OperationalError as error:
+        except WRITE_ERRORS as error:
             if not storage_failure(error):
                 raise
             logger.error("The end of run %s could not be recorded: %s", self.crawl_id, error)
