@@ -54,12 +54,14 @@ class Handover:
     def __init__(self, redis_url: str, worker: str) -> None:
         self.redis = redis.Redis.from_url(redis_url)
         self.worker = worker
+        self.sites: dict[str, str] = {}  # run -> its site
 
     def start_crawl(self, site: str, mode: str, scrapy_version: str | None = None) -> str:
         """A run of this worker; returns its name, by which its messages are told apart."""
         started = utcnow()
         run = f"{self.worker}/{site}/{started}"
-        self._send("start", run, site, mode=mode, scrapy=scrapy_version, started=started)
+        self.sites[run] = site
+        self._send("start", run, mode=mode, scrapy=scrapy_version, started=started)
         return run
 
     def revisit(self, capture: Capture, run: str) -> None:
@@ -69,9 +71,7 @@ class Handover:
     def store_many(self, batch: Iterable[tuple[Article, Capture]], run: str) -> Counter[str]:
         handed = 0
         for article, capture in batch:
-            self._send(
-                "store", run, article.site, article=_article_json(article), capture=_capture_json(capture)
-            )
+            self._send("store", run, article=_article_json(article), capture=_capture_json(capture))
             handed += 1
         return Counter(handed_over=handed)
 
@@ -92,11 +92,9 @@ class Handover:
     def close(self) -> None:
         self.redis.close()
 
-    def _send(self, op: str, run: str, site: str | None = None, **fields: Any) -> None:
-        site = site or run.split("/")[1]
-        self.redis.rpush(
-            QUEUE, json.dumps({"op": op, "run": run, "site": site, **fields}, ensure_ascii=False)
-        )
+    def _send(self, op: str, run: str, **fields: Any) -> None:
+        message = {"op": op, "run": run, "site": self.sites[run], **fields}
+        self.redis.rpush(QUEUE, json.dumps(message, ensure_ascii=False))
 
 
 class Loader:

@@ -101,7 +101,9 @@ def article_fetches(server: DemoServer) -> Counter[str]:
 
 
 def article_paths(server: DemoServer) -> set[str]:
-    return {urllib.parse.unquote(urllib.parse.urlsplit(article["url"]).path) for article in server.site.truth()}
+    return {
+        urllib.parse.unquote(urllib.parse.urlsplit(article["url"]).path) for article in server.site.truth()
+    }
 
 
 def stored(folder: Path) -> tuple[int, int, int]:
