@@ -159,8 +159,9 @@ class ArchivePipeline:
 
     @contextlib.contextmanager
     def stopping_if_unwritable(self) -> Iterator[None]:
-        """A full (or failing) disk stops the run: the transaction in progress is rolled back,
-        what earlier ones stored stays intact, and the next run fetches the rest."""
+        """A full (or failing) disk, or a worker's Redis gone, stops the run: the transaction in
+        progress is rolled back, what earlier ones stored stays intact, and the next run fetches
+        the rest."""
         try:
             yield
         except WRITE_ERRORS as error:

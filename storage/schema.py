@@ -267,8 +267,9 @@ def _a_faster_loader(db: sqlite_utils.Database) -> None:
 def _add_crawl_worker(db: sqlite_utils.Database) -> None:
     """In a distributed crawl, each worker's run is a row of its own: which worker ran it
     (host, process and start), by which the loader finds the row again."""
-    db["crawls"].add_column("worker", str)
-    db["crawls"].create_index(["worker"], unique=True)
+    if "worker" not in db["crawls"].columns_dict:
+        db["crawls"].add_column("worker", str)
+    db["crawls"].create_index(["worker"], unique=True, if_not_exists=True)
 
 
 # version -> the change that brings an archive from version - 1 to it

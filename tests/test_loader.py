@@ -346,7 +346,10 @@ def test_an_archive_of_the_first_schema_is_upgraded_in_place(tmp_path):
         for table, rows in before.items():
             after = [dict(row) for row in archive.db.query(f"select * from {table} order by rowid")]
             assert [{k: row[k] for k in old} for row, old in zip(after, rows, strict=True)] == rows, table
-        assert "routes" in archive.db["crawls"].columns_dict
+        assert {"routes", "worker"} <= set(archive.db["crawls"].columns_dict)
+        # a distributed crawl's loader finds a worker's run by its name
+        run = archive.start_crawl("org", "crawl", worker="host:1/org/2026-11-27T00:00:00+00:00")
+        assert archive.crawl_of_worker("host:1/org/2026-11-27T00:00:00+00:00") == run
         assert {"published_raw", "published_source", "markdown"} <= set(archive.db["articles"].columns_dict)
         assert {"hints", "revisit_of"} <= set(archive.db["pages"].columns_dict)
         assert "translations" in archive.db.view_names()
