@@ -1,4 +1,9 @@
-"""The ``newsarchive`` command."""
+"""The ``newsarchive`` command.
+
+Each command imports Scrapy, Redis and the rest of what it runs when it runs: the extraction
+workers are started by "spawn", which imports this module again in every worker, where they
+would cost memory for nothing (about 40 MB a worker; bench/README.md).
+"""
 
 from __future__ import annotations
 
@@ -9,22 +14,11 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import redis
-from scrapy.crawler import Crawler
-from scrapy.settings import Settings
 
 from crawler import __version__
-from crawler.demo.check import score
-from crawler.demo.server import DemoServer
-from crawler.pipelines import ARCHIVE_UNWRITABLE, INTERRUPTED_REASONS
-from crawler.probe import entry, report, site_key
-from crawler.reextract import TOTALS as REEXTRACT_TOTALS
-from crawler.reextract import reextract as reextract_archive
-from crawler.runner import crawl_settings, run
-from crawler.serve import datasette_command, write_metadata
 from crawler.sites import (
     Site,
     SitesConfigError,
@@ -35,11 +29,13 @@ from crawler.sites import (
     sites_file,
 )
 from crawler.workers import EXTRACTION_FAILURES
-from storage.handover import Loader
 from storage.loader import Archive
 from storage.lock import ArchiveLock, LockHeld
 from storage.schema import SchemaError
-from storage.warc import export_warc
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
 
 # Exit codes, for cron (documented in the README).
 EXIT_OK = 0
@@ -177,6 +173,9 @@ def add(
     \b
     Example: newsarchive add https://www.unesco.org/en/newsroom --name unesco
     """
+    from crawler.probe import entry, report, site_key
+    from crawler.runner import crawl_settings, run
+
     path = sites_file(sites_path)
     key = key or site_key(url)
     try:  # refused before any request, like every configuration error
@@ -233,6 +232,8 @@ def reextract(site_names: tuple[str, ...], db: str, sites_path: str | None) -> N
     \b
     Example: newsarchive reextract icesco
     """
+    from crawler.reextract import TOTALS, reextract
+
     path = sites_file(sites_path)
     # Overrides come from the sites file when there is one; without it, the generic path.
     sites = _load(path) if path.exists() or sites_path else {}
@@ -240,13 +241,11 @@ def reextract(site_names: tuple[str, ...], db: str, sites_path: str | None) -> N
         raise click.ClickException(f"{db} does not exist: nothing to re-extract")
     try:
         with ArchiveLock(db), _open_archive(db) as archive:
-            counts = reextract_archive(archive, sites, site_names)
+            counts = reextract(archive, sites, site_names)
     except LockHeld as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_LOCKED)
-    fields = ", ".join(
-        f"{name} {count}" for name, count in sorted(counts.items()) if name not in REEXTRACT_TOTALS
-    )
+    fields = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()) if name not in TOTALS)
     click.echo(
         f"reextract: {counts['articles']} articles read, {counts['changed']} changed"
         + (f" ({fields})" if fields else "")
@@ -276,6 +275,8 @@ def export_warc_command(site_names: tuple[str, ...], output: str, db: str) -> No
     \b
     Example: newsarchive export-warc icesco -o icesco.warc.gz
     """
+    from storage.warc import export_warc
+
     if not Path(db).exists():
         raise click.ClickException(f"{db} does not exist: nothing to export")
     with _open_archive(db) as archive:
@@ -294,6 +295,8 @@ def serve(db: str, host: str, port: int) -> None:
     \b
     Example: newsarchive serve --db archive.db --port 8001
     """
+    from crawler.serve import datasette_command, write_metadata
+
     if not Path(db).exists():
         raise click.ClickException(
             f"{db} does not exist yet: run `newsarchive crawl` or `newsarchive demo` first"
@@ -329,6 +332,9 @@ def demo(db: str, port: int, truth: str | None) -> None:
     \b
     Example: newsarchive demo && newsarchive serve --db demo.db
     """
+    from crawler.demo.check import score
+    from crawler.demo.server import DemoServer
+    from crawler.runner import crawl_settings
 
     try:
         server = DemoServer(port)
@@ -368,6 +374,8 @@ def _run(
     overrides: tuple[str, ...],
     window: dict[str, str | None] | None = None,
 ) -> None:
+    from crawler.runner import crawl_settings, run
+
     path = sites_file(sites_path)
     configured = _load(path)
     try:
@@ -413,6 +421,10 @@ def load(redis_url: str, db: str, once: bool, quiet: bool) -> None:
     \b
     Example: newsarchive load --from redis://127.0.0.1:6379/0 --db archive.db
     """
+    import redis
+
+    from storage.handover import Loader
+
     stopping = False
 
     def stop(*_: object) -> None:
@@ -438,6 +450,8 @@ def load(redis_url: str, db: str, once: bool, quiet: bool) -> None:
 
 
 def _exit_code(stats: dict[str, Any]) -> int:
+    from crawler.pipelines import ARCHIVE_UNWRITABLE, INTERRUPTED_REASONS
+
     reason = stats.get("finish_reason")
     if reason == ARCHIVE_UNWRITABLE:
         return EXIT_UNWRITABLE
@@ -450,6 +464,7 @@ def _exit_code(stats: dict[str, Any]) -> int:
 
 def _locked_run(db: str, sites: list[Site], mode: str, settings: Settings) -> dict[str, Crawler]:
     """Run the crawl holding the archive's lock, after checking the archive can be used."""
+    from crawler.runner import run
 
     try:
         with ArchiveLock(db):
