@@ -188,7 +188,7 @@ def metadata(db_path: str) -> dict[str, Any]:
                         "description": "Raw captures: zlib-compressed HTML as served, with status, headers and what discovery knew (hints); `newsarchive reextract` reads them again."
                     },
                     "crawls": {
-                        "description": "One row per crawl run, with its counts; routes: per discovery route, requests made and article URLs found.",
+                        "description": "One row per crawl run, with its counts; routes: per discovery route, requests made and article URLs found; worker: in a distributed crawl, the worker whose run it is (host:process/site/start).",
                         "sort_desc": "id",
                         "facets": ["site", "status"],
                     },
