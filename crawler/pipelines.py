@@ -21,7 +21,7 @@ from crawler.extract import extract
 from crawler.items import FetchedPage, NotStored
 from crawler.workers import extraction_pool, failure_reason
 from storage.handover import Handover
-from storage.loader import Archive, Outcome
+from storage.loader import Archive, Outcome, outcome_columns
 from storage.records import Article, Capture
 
 logger = logging.getLogger(__name__)
@@ -184,17 +184,11 @@ class ArchivePipeline:
             for url in sorted(spider.unanswered()):
                 self.record(url, "dropped", reason="filtered on the way: redirected off-site or in a loop")
         stats = self.stats
+        outcomes = {name: stats.get_value(f"archive/{name}", 0) for name in Outcome}
+        outcomes["not_article"] = stats.get_value("archive/outcome/not_article", 0)
         counts = {
             "requests": stats.get_value("downloader/request_count", 0),
-            # a near-duplicate is a new article too, with duplicate_of set
-            "new": stats.get_value(f"archive/{Outcome.NEW}", 0)
-            + stats.get_value(f"archive/{Outcome.DUPLICATE}", 0),
-            "updated": stats.get_value(f"archive/{Outcome.UPDATED}", 0),
-            "unchanged": stats.get_value(f"archive/{Outcome.UNCHANGED}", 0),
-            "aliases": stats.get_value(f"archive/{Outcome.ALIAS}", 0),
-            "duplicates": stats.get_value(f"archive/{Outcome.DUPLICATE}", 0),
-            "not_articles": stats.get_value("archive/outcome/not_article", 0),
-            "gone": stats.get_value(f"archive/{Outcome.GONE}", 0),
+            **outcome_columns(outcomes),
             "errors": stats.get_value("archive/errors", 0),
             "routes": json.dumps(route_stats(stats.get_stats())),
         }

@@ -28,7 +28,7 @@ from typing import Any
 
 import redis
 
-from storage.loader import Archive, Known, utcnow
+from storage.loader import Archive, Known, outcome_columns, utcnow
 from storage.records import Article, Capture
 
 logger = logging.getLogger(__name__)
@@ -148,7 +148,8 @@ class Loader:
         if op == "start":
             return op
         if op == "finish":
-            counts = {**message["counts"], **_stored_counts(self.archive.outcome_counts(crawl_id))}
+            # what storing did, which only the loader knows; the rest the worker counted
+            counts = {**message["counts"], **outcome_columns(self.archive.outcome_counts(crawl_id))}
             self.archive.finish_crawl(crawl_id, message["status"], message["reason"], counts)
             return op
         capture = _capture(message["capture"]) if op == "store" else None
@@ -200,22 +201,6 @@ def read_known(redis_url: str, site: str) -> tuple[dict[str, Known], str | None]
         return known, since.decode() if since else None
     finally:
         client.close()
-
-
-# The counts of a run (the columns of ``crawls``) that only the loader knows: what storing did.
-STORED_COUNTS = {
-    "new": ("new", "duplicate"),  # a near-duplicate is a new article too, with duplicate_of set
-    "updated": ("updated",),
-    "unchanged": ("unchanged",),
-    "aliases": ("alias",),
-    "duplicates": ("duplicate",),
-    "gone": ("gone",),
-    "not_articles": ("not_article",),
-}
-
-
-def _stored_counts(outcomes: Counter[str]) -> dict[str, int]:
-    return {column: sum(outcomes[name] for name in names) for column, names in STORED_COUNTS.items()}
 
 
 def _article_json(article: Article) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import hashlib
 import json
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -39,6 +39,23 @@ class Outcome(StrEnum):
     ALIAS = "alias"
     DUPLICATE = "duplicate"  # new, and a near-duplicate of an earlier article
     GONE = "gone"  # the site answers 404/410 for an archived article (kept here)
+
+
+# The columns of ``crawls`` that count a run's outcomes, and the outcomes each adds up.
+OUTCOME_COLUMNS = {
+    "new": (Outcome.NEW, Outcome.DUPLICATE),  # a near-duplicate is a new article too, with duplicate_of set
+    "updated": (Outcome.UPDATED,),
+    "unchanged": (Outcome.UNCHANGED,),
+    "aliases": (Outcome.ALIAS,),
+    "duplicates": (Outcome.DUPLICATE,),
+    "gone": (Outcome.GONE,),
+    "not_articles": ("not_article",),
+}
+
+
+def outcome_columns(outcomes: Mapping[str, int]) -> dict[str, int]:
+    """A run's counts of each outcome, as the columns of ``crawls``."""
+    return {column: sum(outcomes.get(name, 0) for name in names) for column, names in OUTCOME_COLUMNS.items()}
 
 
 @dataclass(frozen=True)
