@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
+from scrapy import Selector
 from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+# The end of a page's <head>.
+HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 
 
@@ -196,8 +199,13 @@ def _numbered_next(current: str, links: list[str]) -> str | None:
 
 
 def alternate_languages(response: TextResponse) -> list[str]:
-    """The other-language versions a page announces with ``<link rel="alternate" hreflang>``."""
-    hrefs = response.xpath(
+    """The other-language versions a page announces with ``<link rel="alternate" hreflang>`` in
+    its ``<head>``, where they belong and where search engines read them. Only the head is
+    parsed: this runs on the reactor's thread for every article page, and parsing a whole
+    page there cost as much as storing its article."""
+    end = HEAD_END.search(response.text)
+    head = Selector(text=response.text[: end.end()]) if end else response.selector
+    hrefs = head.xpath(
         "//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]/@href"
     ).getall()
     urls = (response.urljoin(h.strip()) for h in hrefs)

@@ -132,6 +132,21 @@ def test_listing_links_feeds_and_next_page():
     assert discovery.next_pages(page) == [f"{BASE}/en/news/page/2/"]
 
 
+def test_translations_are_read_from_the_head_alone():
+    body = (
+        '<html><HEAD><link rel="alternate" hreflang="ar" href="/ar/2022/06/19/a/">'
+        '<link rel="alternate" hreflang="en" href="/en/2022/06/19/a/"></head >'
+        '<body><link rel="alternate" hreflang="fr" href="/fr/2022/06/19/a/">'
+        + "<p>Text.</p>" * 10_000
+        + "</body></html>"
+    )
+    page = HtmlResponse(f"{BASE}/en/2022/06/19/a/", body=body.encode(), encoding="utf-8")
+    # the page itself left out; a link in the body is not where a translation is announced
+    assert discovery.alternate_languages(page) == [f"{BASE}/ar/2022/06/19/a/"]
+    headless = HtmlResponse(f"{BASE}/en/", body=b'<link rel="alternate" hreflang="ar" href="/ar/">')
+    assert discovery.alternate_languages(headless) == [f"{BASE}/ar/"]
+
+
 def listing(url: str, body: str) -> HtmlResponse:
     return HtmlResponse(url, body=f"<html><body>{body}</body></html>".encode(), encoding="utf-8")
 
