@@ -17,7 +17,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.dates import in_window
 from crawler.distributed import worker_name
-from crawler.extract import extract
+from crawler.extract import extract_page
 from crawler.items import FetchedPage, NotStored
 from crawler.workers import extraction_pool, failure_reason
 from storage.handover import Handover
@@ -116,10 +116,12 @@ class ArchivePipeline:
             return
         selectors = self.crawler.spider.site.selectors
         job = self.pool.schedule(
-            extract, (item.text, item.url, item.site, item.hints, selectors), timeout=self.extract_timeout
+            extract_page,
+            (item.text, item.body, item.url, item.site, item.hints, selectors),
+            timeout=self.extract_timeout,
         )
         try:
-            article = await asyncio.wrap_future(job)
+            article, capture.packed = await asyncio.wrap_future(job)
         except Exception as error:  # this page's extraction failed; the crawl goes on
             reason = failure_reason(error)
             self.stats.inc_value("archive/errors")

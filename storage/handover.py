@@ -208,7 +208,9 @@ def _article_json(article: Article) -> dict[str, Any]:
 
 
 def _capture_json(capture: Capture) -> dict[str, Any]:
-    return {**dataclasses.asdict(capture), "body": base64.b64encode(capture.body).decode("ascii")}
+    # the loader packs the body itself: the message carries it once
+    fields = {**dataclasses.asdict(capture), "packed": None}
+    return {**fields, "body": base64.b64encode(capture.body).decode("ascii")}
 
 
 def _capture(fields: dict[str, Any]) -> Capture:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from storage.fingerprint import content_hash, resemblance, shingles
-from storage.records import Article, Capture
+from storage.records import Article, Capture, pack, unpack
 from storage.schema import open_database
 from storage.urls import canonicalize
 
@@ -198,7 +197,7 @@ class Archive:
                     site,
                     url,
                     json.loads(headers or "{}"),
-                    zlib.decompress(body),
+                    unpack(body),
                     json.loads(hints or "{}"),
                 )
 
@@ -518,7 +517,7 @@ class Archive:
                 "fetched_at": capture.fetched_at,
                 "status": capture.status,
                 "headers": json.dumps(capture.headers, ensure_ascii=False),
-                "body": None if revisit_of else zlib.compress(capture.body),
+                "body": None if revisit_of else (capture.packed or pack(capture.body)),
                 "sha256": digest,
                 "revisit_of": revisit_of,
                 "hints": json.dumps(capture.hints, ensure_ascii=False),

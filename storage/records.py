@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 from storage.fingerprint import band_keys, shingles
@@ -46,3 +47,16 @@ class Capture:
     body: bytes
     fetched_at: str  # ISO 8601, UTC
     hints: dict[str, str] = field(default_factory=dict)  # what discovery knew of the URL
+    # ``body`` packed for the archive (see pack), when done beforehand: in a crawl, by the
+    # extraction worker, in parallel, rather than by the archive's one writer.
+    packed: bytes | None = field(default=None, repr=False, compare=False)
+
+
+def pack(body: bytes) -> bytes:
+    """A page's raw bytes as the archive keeps them (``pages.body``)."""
+    return zlib.compress(body)
+
+
+def unpack(packed: bytes) -> bytes:
+    """The raw bytes of a page the archive keeps."""
+    return zlib.decompress(packed)

@@ -7,7 +7,6 @@ URL's earlier one becomes a revisit record (profile: identical payload digest) p
 from __future__ import annotations
 
 import json
-import zlib
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storage.loader import Archive
+from storage.records import unpack
 
 # Headers that described the bytes on the wire, not the (decoded) bytes the archive keeps.
 TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
@@ -66,7 +66,7 @@ def export_warc(
                 )
             else:
                 held = page if page["body"] is not None else archive.db["pages"].get(page["revisit_of"])
-                body = zlib.decompress(held["body"])
+                body = unpack(held["body"])
                 http.replace_header("Content-Length", str(len(body)))
                 record = writer.create_warc_record(
                     page["url"],

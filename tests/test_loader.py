@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 import threading
@@ -49,6 +50,15 @@ def test_new_article_is_stored_with_its_urls_and_capture(archive):
     page = next(archive.db["pages"].rows)
     assert zlib.decompress(page["body"]) == b"<p>raw</p>" and page["article_id"] == stored.article_id
     assert len(page["sha256"]) == 64
+
+
+def test_a_body_packed_beforehand_is_stored_as_it_came(archive):
+    # packed by an extraction worker (the pipeline), at a level the loader would not choose
+    raw = b"<p>raw</p>" * 100
+    packed = zlib.compress(raw, 9)
+    archive.store(article(), dataclasses.replace(capture(body=raw), packed=packed))
+    stored = next(archive.db["pages"].rows)["body"]
+    assert stored == packed and zlib.decompress(stored) == raw
 
 
 def test_an_identical_capture_of_a_url_is_stored_once_as_a_revisit(archive):
