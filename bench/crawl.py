@@ -101,20 +101,18 @@ class TreeMemory(threading.Thread):
 
 
 def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry))
+    """A process and its descendants, from each thread's list of children: a few reads a
+    sample (reading every process's /proc/N/stat cost ~9 ms, a tenth of a core at 20 samples
+    a second, taken from what is measured)."""
     tree, stack = [], [root]
     while stack:
         pid = stack.pop()
         tree.append(pid)
-        stack.extend(children.get(pid, []))
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                stack.extend(int(child) for child in children.read_text().split())
+            except OSError:  # the thread or the process ended meanwhile
+                continue
     return tree
 
 
