@@ -181,6 +181,10 @@ def metadata(db_path: str) -> dict[str, Any]:
                         "description": "Band keys of each article's MinHash sketch, by which near-duplicates are found.",
                         "hidden": True,
                     },
+                    "near_sketches": {
+                        "description": "Each article's MinHash sketch, by which near-duplicates are told apart quickly.",
+                        "hidden": True,
+                    },
                     "translations": {
                         "description": "article_translations with translation_id: the linked article, once archived."
                     },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import unicodedata
 import zlib
 
@@ -30,9 +31,13 @@ _WORD = re.compile(r"\w+")
 # 32 bins keep their minimum, 8 bands of 4 bins): two texts share a band with
 # probability about J**4 per band, so copies (J >= 0.8) share one at 98.5% and distinct
 # articles (J around 0.2) at 1%. Looking candidates up costs 8 index reads, whatever the
-# archive's size; only they are compared shingle by shingle.
+# archive's size. Texts written from one template share bands far more often (J around
+# 0.4: a band at 20%); the sketches themselves estimate J and spare those the comparison
+# shingle by shingle.
 SKETCH_BINS = 32
 BAND_ROWS = 4
+# An empty bin (a text of few shingles) as a stored sketch spells it.
+EMPTY_BIN = 2**32 - 1
 
 
 def shingles(text: str) -> set[str]:
@@ -49,16 +54,41 @@ def resemblance(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def band_keys(shingle_set: set[str]) -> list[int]:
-    """The text's LSH keys (one per band, as SQLite integers): near-identical texts share one."""
+def sketch(shingle_set: set[str]) -> tuple[int | None, ...]:
+    """The text's MinHash sketch: in each bin, the least hash of the shingles falling in it
+    (None where none does)."""
     bins: list[int | None] = [None] * SKETCH_BINS
     for shingle in shingle_set:
         value = zlib.crc32(shingle.encode())
         position, rest = value % SKETCH_BINS, value // SKETCH_BINS
         if bins[position] is None or rest < bins[position]:
             bins[position] = rest
+    return tuple(bins)
+
+
+def band_keys(bins: tuple[int | None, ...]) -> list[int]:
+    """The sketch's LSH keys (one per band, as SQLite integers): near-identical texts share one."""
     keys = []
     for band in range(0, SKETCH_BINS, BAND_ROWS):
-        digest = hashlib.blake2b(f"{band}:{bins[band : band + BAND_ROWS]}".encode(), digest_size=7).digest()
+        digest = hashlib.blake2b(
+            f"{band}:{list(bins[band : band + BAND_ROWS])}".encode(), digest_size=7
+        ).digest()
         keys.append(int.from_bytes(digest, "big"))
     return keys
+
+
+def estimated_resemblance(a: tuple[int | None, ...], b: tuple[int | None, ...]) -> float:
+    """The resemblance of two texts as their sketches estimate it: the share of bins holding
+    the same minimum, among those either text fills (one-permutation MinHash; with 32 bins
+    filled, the estimate of a resemblance of 0.8 is off by 0.07 on average)."""
+    filled = [(x, y) for x, y in zip(a, b, strict=True) if x is not None or y is not None]
+    return sum(x == y for x, y in filled) / len(filled) if filled else 1.0
+
+
+def pack_sketch(bins: tuple[int | None, ...]) -> bytes:
+    """A sketch as the archive stores it (``near_sketches.sketch``)."""
+    return struct.pack(f"<{SKETCH_BINS}I", *(EMPTY_BIN if b is None else b for b in bins))
+
+
+def unpack_sketch(packed: bytes) -> tuple[int | None, ...]:
+    return tuple(None if b == EMPTY_BIN else b for b in struct.unpack(f"<{SKETCH_BINS}I", packed))

@@ -23,7 +23,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from storage.fingerprint import content_hash, resemblance, shingles
+from storage.fingerprint import (
+    band_keys,
+    content_hash,
+    estimated_resemblance,
+    pack_sketch,
+    resemblance,
+    shingles,
+    unpack_sketch,
+)
 from storage.records import Article, Capture, pack, unpack
 from storage.schema import open_database
 from storage.urls import canonicalize
@@ -96,6 +104,9 @@ def utcnow() -> str:
 NEAR_DUPLICATE_RESEMBLANCE = 0.8
 # At most this many candidates (those sharing most sketch bands) are compared with a new text.
 NEAR_DUPLICATE_CANDIDATES = 20
+# A candidate whose sketch puts it this far below the threshold is not compared shingle by
+# shingle: 3.5 times the estimate's average error at 0.8 (storage/fingerprint.py).
+SKETCH_MARGIN = 0.25
 
 
 class Archive:
@@ -404,13 +415,15 @@ class Archive:
         return row[0] if row else None
 
     def _near_duplicate_of(self, article: Article) -> int | None:
-        """The earliest archived article (of any site) whose text is near-identical to the
-        article's: candidates share a band of its sketch (see storage/fingerprint.py); each is
-        compared by resemblance."""
-        keys = article.sketch
+        """The archived article (of any site) most alike the article, when near-identical:
+        candidates share a band of its sketch (see storage/fingerprint.py); those the sketches
+        estimate alike enough are compared by resemblance."""
+        keys = band_keys(article.sketch)
         rows = self.db.conn.execute(
             f"""
-            select a.id, a.text, a.duplicate_of from articles a join (
+            select a.id, a.duplicate_of, s.sketch from articles a
+            join near_sketches s on s.article_id = a.id
+            join (
               select article_id, count(*) as shared from near_keys
               where key in ({", ".join("?" * len(keys))}) group by article_id
               order by shared desc limit ?
@@ -418,18 +431,30 @@ class Archive:
             """,
             [*keys, NEAR_DUPLICATE_CANDIDATES],
         ).fetchall()
-        mine = shingles(article.text) if rows else set()
-        alike = [
-            (score, original or article_id)
-            for article_id, other, original in rows
-            if (score := resemblance(mine, shingles(other))) >= self.near_duplicate_resemblance
+        floor = self.near_duplicate_resemblance - SKETCH_MARGIN
+        close = [
+            (article_id, original)
+            for article_id, original, packed in rows
+            if estimated_resemblance(article.sketch, unpack_sketch(packed)) >= floor
         ]
+        mine = shingles(article.text) if close else set()
+        alike = []
+        for article_id, original in close:
+            [other] = self.db.conn.execute("select text from articles where id = ?", [article_id]).fetchone()
+            if (score := resemblance(mine, shingles(other))) >= self.near_duplicate_resemblance:
+                alike.append((score, original or article_id))
         return max(alike)[1] if alike else None
 
-    def _index_sketch(self, article_id: int, keys: list[int]) -> None:
+    def _index_sketch(self, article_id: int, sketch: tuple[int | None, ...]) -> None:
+        """Rule 3's index of an article: its sketch and the sketch's band keys."""
         self.db.conn.execute("delete from near_keys where article_id = ?", [article_id])
         self.db.conn.executemany(
-            "insert into near_keys (key, article_id) values (?, ?)", [(key, article_id) for key in keys]
+            "insert into near_keys (key, article_id) values (?, ?)",
+            [(key, article_id) for key in band_keys(sketch)],
+        )
+        self.db.conn.execute(
+            "insert or replace into near_sketches (article_id, sketch) values (?, ?)",
+            [article_id, pack_sketch(sketch)],
         )
 
     def _insert_row(self, table: str, row: dict, ignore: bool = False) -> int:

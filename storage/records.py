@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, field
 
-from storage.fingerprint import band_keys, shingles
+from storage.fingerprint import shingles, sketch
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,13 @@ class Article:
     image: str | None = None
     markdown: str | None = None  # the body with its headings, lists and emphasis, for reading
     translations: dict[str, str] = field(default_factory=dict)  # language -> URL (hreflang)
-    # Dedupe rule 3's band keys of ``text`` (storage/fingerprint.py), computed where the article
-    # is made: in a crawl by the extraction workers, in parallel, not by the archive's one writer.
-    sketch: list[int] = field(init=False, repr=False, compare=False)
+    # Dedupe rule 3's MinHash sketch of ``text`` (storage/fingerprint.py), computed where the
+    # article is made: in a crawl by the extraction workers, in parallel, not by the archive's
+    # one writer.
+    sketch: tuple[int | None, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "sketch", band_keys(shingles(self.text)))
+        object.__setattr__(self, "sketch", sketch(shingles(self.text)))
 
 
 @dataclass

@@ -6,7 +6,7 @@ import sqlite3
 
 import sqlite_utils
 
-from storage.fingerprint import band_keys, shingles
+from storage.fingerprint import band_keys, pack_sketch, shingles, sketch
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
@@ -168,7 +168,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         _add_crawl_worker(db)
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
         _index_new_articles_in_the_loader(db)
-        _reindex_only_changed_text(db)
+        _faster_seen_again_and_near_duplicates(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -270,6 +270,30 @@ def _reindex_only_changed_text(db: sqlite_utils.Database) -> None:
     )
 
 
+def _create_near_sketches(db: sqlite_utils.Database) -> None:
+    """Each article's MinHash sketch, by which rule 3 compares only the candidates it estimates
+    alike; filled for the articles already archived."""
+    db["near_sketches"].create(
+        {"article_id": int, "sketch": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"sketch"},
+        if_not_exists=True,
+    )
+    db["near_sketches"].insert_all(
+        (
+            {"article_id": article_id, "sketch": pack_sketch(sketch(shingles(text)))}
+            for article_id, text in db.execute("select id, text from articles")
+        ),
+        replace=True,
+    )
+
+
+def _faster_seen_again_and_near_duplicates(db: sqlite_utils.Database) -> None:
+    _reindex_only_changed_text(db)
+    _create_near_sketches(db)
+
+
 def _a_faster_loader(db: sqlite_utils.Database) -> None:
     """The sketch's hash changed (storage/fingerprint.py): every article's band keys again; and
     new articles are indexed for full-text search by the loader."""
@@ -278,7 +302,7 @@ def _a_faster_loader(db: sqlite_utils.Database) -> None:
     db["near_keys"].insert_all(
         {"key": key, "article_id": article_id}
         for article_id, text in db.execute("select id, text from articles")
-        for key in band_keys(shingles(text))
+        for key in band_keys(sketch(shingles(text)))
     )
 
 
@@ -298,7 +322,7 @@ MIGRATIONS = {
     5: _a_faster_loader,
     6: _create_outcomes,
     7: _add_crawl_worker,
-    8: _reindex_only_changed_text,
+    8: _faster_seen_again_and_near_duplicates,
 }
 
 
