@@ -121,7 +121,7 @@ class ArchivePipeline:
             timeout=self.extract_timeout,
         )
         try:
-            article, capture.packed = await asyncio.wrap_future(job)
+            article, packed = await asyncio.wrap_future(job)
         except Exception as error:  # this page's extraction failed; the crawl goes on
             reason = failure_reason(error)
             self.stats.inc_value("archive/errors")
@@ -137,6 +137,7 @@ class ArchivePipeline:
             logger.debug("Outside the window (%s): %s", article.published, item.url)
             self.record(item.url, "outside_window", item.status, f"published {article.published}")
             return
+        capture.packed = packed
         self.batch.append((article, capture))
         if len(self.batch) >= self.batch_size:
             self.flush()

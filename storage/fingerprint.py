@@ -31,8 +31,8 @@ _WORD = re.compile(r"\w+")
 # 32 bins keep their minimum, 8 bands of 4 bins): two texts share a band with
 # probability about J**4 per band, so copies (J >= 0.8) share one at 98.5% and distinct
 # articles (J around 0.2) at 1%. Looking candidates up costs 8 index reads, whatever the
-# archive's size. Texts written from one template share bands far more often (J around
-# 0.4: a band at 20%); the sketches themselves estimate J and spare those the comparison
+# archive's size. Texts written from one template share bands far more often (at J around
+# 0.4, one in four pairs); the sketches themselves estimate J and spare those the comparison
 # shingle by shingle.
 SKETCH_BINS = 32
 BAND_ROWS = 4
@@ -70,6 +70,7 @@ def band_keys(bins: tuple[int | None, ...]) -> list[int]:
     """The sketch's LSH keys (one per band, as SQLite integers): near-identical texts share one."""
     keys = []
     for band in range(0, SKETCH_BINS, BAND_ROWS):
+        # a band spelled as a list, as the archive's first keys were: stored keys stay valid
         digest = hashlib.blake2b(
             f"{band}:{list(bins[band : band + BAND_ROWS])}".encode(), digest_size=7
         ).digest()
