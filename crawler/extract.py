@@ -90,6 +90,7 @@ def extract(
         return None
     facts = page_facts(tree)
     override = {name: select_text(tree, selector) for name, selector in selectors.items() if name != "body"}
+    _drop_navigation(tree)
     document = trafilatura.bare_extraction(
         _body_only(tree, selectors["body"]) if "body" in selectors else tree,
         url=url,
@@ -185,6 +186,17 @@ def _body_only(tree: lxml.html.HtmlElement, selector: str) -> lxml.html.HtmlElem
     article = etree.SubElement(etree.SubElement(page, "body"), "article")
     article.extend(copy.deepcopy(element) for element in elements)
     return page
+
+
+def _drop_navigation(tree: lxml.html.HtmlElement) -> None:
+    """Remove the page's navigation blocks (``<nav>``: menus, mega menus, footer menus), which
+    hold no article. trafilatura drops them too, but only after its metadata search and its
+    fallback extractors have walked them: a theme's mega menu of a few hundred links made a
+    page cost 2.5 times as much (bench/crawl.py), and a footer menu of sections could pass for
+    the article's categories. A <nav> wrapped around the article itself (a broken theme)
+    stays."""
+    for nav in tree.xpath("//nav[not(.//article or .//main or .//h1)]"):
+        nav.drop_tree()
 
 
 def _without_chrome(body: etree._Element, title: str | None) -> etree._Element:

@@ -262,6 +262,27 @@ def test_translations_are_absolute_urls():
     assert article.translations == {"ar": "https://www.icesco.org/ar/2022/06/19/visit/"}
 
 
+def test_the_sites_menus_are_not_the_articles_categories():
+    title, paragraphs = seed_article()
+    # a Bootstrap footer: its section menu in a div.row, where trafilatura looks for categories
+    menu = "".join(
+        f'<li><a href="/en/category/{name.lower()}/">{name}</a></li>'
+        for name in ("Culture", "Science", "Sports")
+    )
+    page = wordpress_page(title, paragraphs).replace(
+        "<footer>", f'<footer><div class="row"><nav class="footer-nav"><ul>{menu}</ul></nav></div>'
+    )
+    article = extract(page, SEED_URL, "icesco")
+    assert article.categories == []
+    assert article.text.splitlines() == paragraphs  # the body is the same without the menus
+    filed = page.replace(
+        '<div class="share-buttons">',
+        '<footer class="entry-footer"><a href="/en/category/news/" rel="category tag">News</a></footer>'
+        '<div class="share-buttons">',
+    )
+    assert extract(filed, SEED_URL, "icesco").categories == ["News"]
+
+
 def test_no_chrome_of_the_sample_site_reaches_the_text_or_the_markdown():
     site = DemoSite("http://127.0.0.1:8765")
     for sample in site.articles:
