@@ -4,7 +4,8 @@ A generated organization site of N articles (English and Arabic, WordPress-shape
 padded to a real theme's weight: mega menu, inline styles and scripts, footer) is served on
 127.0.0.1 and crawled end to end by `newsarchive crawl` (discovery, fetch, extract, store),
 politeness off. In the same run: the ceiling (trafilatura alone extracting the same pages
-from memory on every core), the nightly re-crawl of the unchanged site, the loader alone,
+from memory on every core; and beside it, the crawl's own extraction alone, which does less
+than trafilatura's defaults), the nightly re-crawl of the unchanged site, the loader alone,
 `newsarchive reextract` over the archive, and, on the first size, the peers over the same
 site: trafilatura's own command line and news-please, each installed by the benchmark in a
 virtual environment of its own (bench/.peers/), their output scored like ours against the
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -38,6 +40,7 @@ import trafilatura
 from crawler.demo.reply import Reply
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
+from crawler.extract import extract
 from storage.loader import Archive
 from storage.records import Article, Capture
 from storage.urls import canonicalize
@@ -148,17 +151,22 @@ def last_crawl(folder: Path) -> dict:
         return dict(conn.execute("select * from crawls order by id desc limit 1").fetchone())
 
 
-def _extract(page: tuple[str, str]) -> bool:
+def trafilatura_alone(page: tuple[str, str]) -> bool:
     return trafilatura.bare_extraction(page[0], url=page[1], with_metadata=True) is not None
 
 
-def ceiling(site: RealisticSite) -> float:
-    """Pages per second trafilatura alone extracts from memory, on every core."""
+def extraction_alone(page: tuple[str, str]) -> bool:
+    """What the crawl's extraction workers do with a page (crawler/extract.py)."""
+    return extract(page[0], page[1], "org") is not None
+
+
+def ceiling(site: RealisticSite, extractor: Callable[[tuple[str, str]], bool]) -> float:
+    """Pages per second ``extractor`` gets through from memory, on every core."""
     pages = [(site.respond(a.path).body.decode(), site.base_url + a.path) for a in site.articles]
     with ProcessPoolExecutor(os.cpu_count()) as pool:
-        list(pool.map(_extract, pages[: os.cpu_count() * 2]))  # workers started and warm
+        list(pool.map(extractor, pages[: os.cpu_count() * 2]))  # workers started and warm
         started = time.perf_counter()
-        done = sum(pool.map(_extract, pages, chunksize=8))
+        done = sum(pool.map(extractor, pages, chunksize=8))
     assert done == len(pages)
     return len(pages) / (time.perf_counter() - started)
 
@@ -298,7 +306,8 @@ def bench(size: int, peers: bool) -> dict:
         again = run_measured([sys.executable, "-m", "crawler.cli", "crawl", "org", *FAST], folder)
         second = last_crawl(folder)
         reextract = run_measured([sys.executable, "-m", "crawler.cli", "reextract", "org"], folder)
-        top = ceiling(server.site)
+        top = ceiling(server.site, trafilatura_alone)
+        ours = ceiling(server.site, extraction_alone)
         truth = write_truth(server.site, folder)
         compared = {"newsarchive": (crawl, scores(truth, archived(folder), folder))}
         if peers:  # the same article URLs, in urls.txt
@@ -318,6 +327,7 @@ def bench(size: int, peers: bool) -> dict:
         "rate": stored / crawl["wall"],
         "requests_per_article": first["requests"] / stored,
         "ceiling": top,
+        "extraction": ours,
         "again_requests": second["requests"],
         "again_wall": again["wall"],
         "reextract_rate": stored / reextract["wall"],
@@ -333,7 +343,7 @@ def main() -> None:
     )
     print(
         f"{'articles':>8} {'page KB':>7} {'stored':>6} {'wall s':>7} {'art/s':>6} {'CPU s':>6} {'CPU %':>6} "
-        f"{'peak MB':>7} {'req/art':>7} {'ceiling p/s':>11} {'vs ceiling':>10} "
+        f"{'peak MB':>7} {'req/art':>7} {'ceiling p/s':>11} {'vs ceiling':>10} {'ours p/s':>8} {'vs ours':>7} "
         f"{'again req':>9} {'again s':>7} {'reextract/s':>11}",
         flush=True,
     )
@@ -345,6 +355,7 @@ def main() -> None:
             f"{r['size']:>8,} {r['page_kb']:>7.0f} {r['stored']:>6} {c['wall']:>7.1f} {r['rate']:>6.1f} "
             f"{c['cpu']:>6.1f} {100 * c['cpu'] / c['wall']:>5.0f}% {c['rss'] / 2**20:>7.0f} "
             f"{r['requests_per_article']:>7.2f} {r['ceiling']:>11.1f} {r['rate'] / r['ceiling']:>9.2f}x "
+            f"{r['extraction']:>8.1f} {r['rate'] / r['extraction']:>6.2f}x "
             f"{r['again_requests']:>9} {r['again_wall']:>7.1f} {r['reextract_rate']:>11.1f}",
             flush=True,
         )
