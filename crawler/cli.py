@@ -250,6 +250,7 @@ def reextract(site_names: tuple[str, ...], db: str, sites_path: str | None) -> N
         f"reextract: {counts['articles']} articles read, {counts['changed']} changed"
         + (f" ({fields})" if fields else "")
         + f", {counts['not_article']} no longer read as articles (left as they were)"
+        + f"; {counts['refused']} refused pages read, {counts['recovered']} recovered as articles"
     )
     failed = {name: counts[name] for name in EXTRACTION_FAILURES if counts[name]}
     if failed:

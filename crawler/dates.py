@@ -13,7 +13,7 @@ import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from dateutil.parser import ParserError, UnknownTimezoneWarning, parser, parserinfo
 
@@ -151,6 +151,56 @@ def in_window(value: str | None, since: str | None, until: str | None, slack_day
     lower = (date.fromisoformat(since) - slack).isoformat() if since else None
     upper = (date.fromisoformat(until) + slack).isoformat() if until else None
     return (not lower or day >= lower) and (not upper or day <= upper)
+
+
+# How far from UTC a publisher's clock may be: UTC-12 to UTC+14; offsets are whole quarter hours.
+WESTMOST, EASTMOST, OFFSET_STEP = timedelta(hours=-12), timedelta(hours=14), timedelta(minutes=15)
+
+
+def as_published_locally(
+    published: Dated, statements: Iterable[tuple[str, str | None]], url: str, dayfirst: bool | None = None
+) -> Dated:
+    """A publication moment stated in UTC, read as the page means it: on the publisher's clock.
+
+    CMSs write JSON-LD and meta dates in UTC from the server's clock while the page shows its
+    own day: a post of 21:18 in Florida is "2020-02-18T02:18:11Z", and its permalink says
+    /2020/02/17/. When the page's other ``statements`` (and its dated permalink) tell the local
+    time, that is the date kept; nothing is guessed where they do not:
+
+    - the same instant written with its offset ("Sat, 19 Oct 2019 00:04:00 +0200");
+    - a local time without a zone, a whole number of quarter hours from the instant
+      ("2023-11-08 18:09:55" beside "2023-11-09T01:09:55Z"): the offset is the difference;
+    - the day the permalink or the byline shows, when it is the day before or after the UTC
+      day and an offset of -12 to +14 hours allows it: that day, without a time.
+    """
+    if published.value is None or len(published.value) == 10:
+        return published
+    moment = datetime.fromisoformat(published.value)
+    if moment.utcoffset() != timedelta(0):
+        return published  # stated in local time already
+    days = [("url", day, day)] if (day := url_date(url)) else []
+    for source, raw in statements:
+        value = parse_date(raw, dayfirst=dayfirst)
+        if value is None or value == published.value:
+            continue
+        if len(value) == 10:
+            days.append((source, raw, value))
+            continue
+        other = datetime.fromisoformat(value)
+        if other.tzinfo is not None:
+            if other == moment and other.utcoffset():
+                return Dated(value, " ".join(raw.split()), source)
+            continue
+        offset = other - moment.replace(tzinfo=None)
+        if offset and WESTMOST <= offset <= EASTMOST and offset % OFFSET_STEP == timedelta(0):
+            return Dated(other.replace(tzinfo=timezone(offset)).isoformat(), " ".join(raw.split()), source)
+    if any(day == moment.date().isoformat() for *_, day in days):
+        return published  # the page shows the UTC day itself
+    earliest, latest = (moment + WESTMOST).date().isoformat(), (moment + EASTMOST).date().isoformat()
+    for source, raw, day in days:
+        if earliest <= day <= latest:
+            return Dated(day, " ".join(raw.split()), source)
+    return published
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")

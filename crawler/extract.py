@@ -9,47 +9,40 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
 import py3langid
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
-from w3lib.encoding import html_to_unicode
 
-from crawler.dates import Dated, first_date, parse_date
+from crawler.dates import Dated, as_published_locally, first_date, parse_date
+from crawler.encoding import decode_page
 from crawler.metadata import choose_title, clean_authors, language_code, page_facts
 from crawler.selectors import select_elements, select_text
 from storage.records import Article, pack
 from storage.urls import host_of
 
-# Pages whose body is shorter than this are listings, stubs or errors, not articles.
+# Pages whose body is shorter than this are listings, stubs or errors, not articles, unless
+# discovery already knew the URL for an article's (DISCOVERED_ARTICLE): a short real article is
+# an article.
 MIN_TEXT_CHARS = 150
+# A short body is replaced by plain trafilatura's when it is less than this share of it: the
+# project's rules cost the page's article, not just its menus.
+FALLBACK_SHARE = 0.5
+# The routes whose URLs are articles' (hints["route"], set by the spider): "pattern" is a URL
+# that matched the site's configured article patterns.
+DISCOVERED_ARTICLE = frozenset({"sitemap", "feed", "api", "hreflang", "pattern"})
 
 # A line this short that parses as a date on its own is the theme's byline, not text.
 MAX_DATE_LINE = 60
 
 # Below this many characters a language guess is noise; the page's declaration is needed.
 MIN_DETECTION_CHARS = 200
-
-# Chrome that themes put inside the article container, which trafilatura may keep. Never the
-# page's own containers: a body class such as "related-posts-enabled" must not prune the page.
-# One expression, so that each of trafilatura's pruning passes walks the tree once.
-CHROME_CLASSES = (
-    "contains(concat(' ', normalize-space(@class), ' '), ' screen-reader-text ')",
-    "contains(@class, 'skip-link')",
-    "contains(@class, 'share') or contains(@class, 'social')",
-    "contains(@class, 'breadcrumb')",
-    "contains(@class, 'related')",
-    "contains(@class, 'comments-link') or contains(@class, 'comment-count')",
-    "contains(@class, 'post-navigation') or contains(@class, 'nav-links')",
-    "contains(@class, 'entry-meta') or contains(@class, 'post-meta')",
-)
-CHROME_XPATH = (
-    "//*[@class][not(self::html or self::body or self::main or self::article)]"
-    f"[{' or '.join(CHROME_CLASSES)}]"
-)
 
 # Paragraphs that are chrome whatever markup carried them: counters, and the labels themes print.
 CHROME_LINE = re.compile(
@@ -61,58 +54,72 @@ CHROME_LINE = re.compile(
 # trafilatura's output elements that hold one paragraph of text each.
 TEXT_BLOCKS = ("p", "head", "item")
 
+# trafilatura's settings, but for the size under which its baseline rescues a body (250
+# characters): MIN_TEXT_CHARS, under which our own fallback takes over. The baseline glues the
+# headline, the byline and the text into one paragraph; a short article is kept as its
+# extractors found it (measured: no source lower, the sample newsroom's short articles right).
+TRAFILATURA_CONFIG = trafilatura.settings.use_config()
+TRAFILATURA_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_TEXT_CHARS))
+
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Control characters a page may carry (XML 1.0 forbids them): libxml2 takes a NUL for the
 # end of the document, so a page with one would lose everything after it.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+@dataclass(frozen=True)
+class Rules:
+    """The project's rules on top of trafilatura, each one switchable so that
+    bench/extraction.py can measure what it gains or costs on every source (``--rules``)."""
+
+    drop_navigation: bool = True  # <nav> blocks dropped before trafilatura walks them (speed)
+    chrome_lines: bool = True  # counters, theme labels, bare date lines, the repeated headline
+    fallback: bool = True  # a short or empty body: plain trafilatura's, when it finds more
+    favor_precision: bool = False  # measured on the four sources: costs the largest one
+    short_bodies: bool = True  # trafilatura's baseline rescues only bodies under MIN_TEXT_CHARS
+
+
+RULES = Rules()
+
+
 def extract(
-    html: str,
+    page: str | bytes,
     url: str,
     site: str,
     hints: Mapping[str, Any] | None = None,
     selectors: Mapping[str, str] | None = None,
+    content_type: str | None = None,
+    rules: Rules = RULES,
 ) -> Article | None:
     """Extract the article of a page, or None when the page holds no article.
 
-    ``hints`` carry what discovery learned about the URL (``published`` with its
-    ``published_source``, ``modified``, ``title``, ``authors``, ``language`` from a feed, a
-    sitemap or the WordPress API); they fill in where the page itself is silent. ``selectors``
-    are the site's overrides (``title``, ``body``, ``published``: CSS or XPath), used first.
+    ``page`` is the page's text, or its raw bytes as served with their HTTP ``content_type``.
+    ``hints`` carry what discovery learned about the URL (``route``: how it was found;
+    ``published`` with its ``published_source``, ``modified``, ``title``, ``authors``,
+    ``language`` from a feed, a sitemap or the WordPress API); they fill in where the page
+    itself is silent. ``selectors`` are the site's overrides (``title``, ``body``,
+    ``published``: CSS or XPath), used first.
     """
     hints, selectors = hints or {}, selectors or {}
-    try:
-        # The text is decoded already: an XHTML page's encoding declaration would only make
-        # lxml refuse it.
-        tree = lxml.html.fromstring(CONTROL_CHARACTERS.sub("", XML_DECLARATION.sub("", html, count=1)))
-    except (etree.ParserError, ValueError):
+    html = page if isinstance(page, str) else decode_page(page, content_type)
+    tree = _parse(html)
+    if tree is None:
         return None
     facts = page_facts(tree)
     override = {name: select_text(tree, selector) for name, selector in selectors.items() if name != "body"}
-    _drop_navigation(tree)
-    document = trafilatura.bare_extraction(
-        _body_only(tree, selectors["body"]) if "body" in selectors else tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,  # comment threads are not the article (and hurt real pages)
-        favor_precision=True,  # measured (bench/extraction.py): precision gains more than recall loses
-        include_tables=True,
-        include_formatting=True,  # kept for the Markdown form; the plain text drops it
-        prune_xpath=[CHROME_XPATH],
-    )
-    if document is None or document.body is None:
+    found = _extract_body(tree, url, selectors.get("body"), rules)
+    if found is None:
         return None
+    document, extracted_by = found
     publishers = facts.publishers | ({document.sitename} if document.sitename else set())
     titles = {**facts.titles, "discovery": hints.get("title"), "trafilatura": document.title}
     title = override.get("title") or choose_title(
         {source: title for source, title in titles.items() if title}, publishers
     )
-    body = _without_chrome(document.body, title)
+    body = _without_chrome(document.body, title) if rules.chrome_lines else document.body
     text = xmltotxt(body, include_formatting=False).strip()
-    if len(text) < MIN_TEXT_CHARS:
+    if not text or (len(text) < MIN_TEXT_CHARS and hints.get("route") not in DISCOVERED_ARTICLE):
         return None
-
     language = facts.language or language_code(hints.get("language")) or _detect_language(text)
     # 06/05/2022 is May in French and Arabic, June in American English: not guessed there.
     dayfirst = None if language in (None, "en") else True
@@ -121,7 +128,10 @@ def extract(
         *facts.published,
         (hints.get("published_source", "discovery"), hints.get("published")),
     ]
-    published = first_date([*stated, ("byline", facts.byline_date)], dayfirst=dayfirst)
+    shown = [*stated, ("byline", facts.byline_date)]
+    published = first_date(shown, dayfirst=dayfirst)
+    if published is not None:
+        published = as_published_locally(published, [*shown, *facts.also_published], url, dayfirst)
     refused = next(((source, raw) for source, raw in stated if raw), None) if published is None else None
     if published is None and refused is None:
         # htmldate's guess (URL, text, the original date preferred), only where nothing states
@@ -153,33 +163,83 @@ def extract(
         tags=list(document.tags or []),
         image=document.image or None,
         translations={lang: lxml.html.urljoin(url, href) for lang, href in facts.translations.items()},
+        extracted_by=extracted_by,
     )
 
 
 def extract_page(
-    html: str,
     body: bytes,
+    content_type: str | None,
     url: str,
     site: str,
     hints: Mapping[str, Any] | None = None,
     selectors: Mapping[str, str] | None = None,
 ) -> tuple[Article | None, bytes]:
     """An extraction worker's task: the page's article (see extract), and its raw bytes packed
-    for the archive; both CPU work that the archive's one writer is spared."""
-    return extract(html, url, site, hints, selectors), pack(body)
+    for the archive; all of it CPU work that the reactor and the archive's one writer are spared."""
+    return extract(body, url, site, hints, selectors, content_type), pack(body)
 
 
-def page_text(body: bytes, content_type: str | None) -> str:
-    """Raw bytes as served -> text, the way Scrapy decodes them (HTTP charset, BOM, <meta>)."""
-    return html_to_unicode(content_type, body)[1]
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    """The page's tree as trafilatura parses it (with its repairs of broken markup), for our
+    metadata and its extraction alike."""
+    try:
+        return load_html(CONTROL_CHARACTERS.sub("", XML_DECLARATION.sub("", html, count=1)))
+    except (etree.ParserError, ValueError):
+        return None
 
 
-def _body_only(tree: lxml.html.HtmlElement, selector: str) -> lxml.html.HtmlElement:
-    """A copy of the page whose <body> holds only what the site's body selector matches;
-    the <head> (and its metadata) stays."""
-    elements = select_elements(tree, selector)
-    if not elements:
-        return tree  # the override no longer matches (a redesign): the generic path is better than nothing
+def _extract_body(
+    tree: lxml.html.HtmlElement, url: str, body_selector: str | None, rules: Rules
+) -> tuple[Document, str] | None:
+    """trafilatura's document of the page, and which path found its body (``extracted_by``):
+
+    - ``selector``: the site's body selector, when it matches;
+    - ``newsarchive``: trafilatura on the page without its navigation (see _without_navigation);
+    - ``trafilatura``: plain trafilatura on the whole page, when the above found little (fewer
+      than MIN_TEXT_CHARS, and less than FALLBACK_SHARE of plain trafilatura's): the project's
+      rules must never cost an article.
+
+    trafilatura's own sequence ends with its baseline (JSON-LD articleBody, <article>, the
+    paragraphs) where its extractors find nothing.
+    """
+    options = {
+        "include_comments": False,  # comment threads are not the article (and hurt real pages)
+        "favor_precision": rules.favor_precision,
+        "config": TRAFILATURA_CONFIG if rules.short_bodies else trafilatura.settings.DEFAULT_CONFIG,
+    }
+    if body_selector and (elements := select_elements(tree, body_selector)):
+        if (document := _trafilatura(_body_only(tree, elements), url, **options)) is not None:
+            return document, "selector"
+    page = _without_navigation(tree) if rules.drop_navigation else tree
+    document, extracted_by = _trafilatura(page, url, **options), "newsarchive"
+    if rules.fallback and _text_length(document) < MIN_TEXT_CHARS:
+        plain = _trafilatura(tree, url, with_metadata=document is None)
+        if plain is not None and _text_length(document) < FALLBACK_SHARE * _text_length(plain):
+            if document is None:
+                document = plain
+            document.body, document.text, extracted_by = plain.body, plain.text, "trafilatura"
+    return (document, extracted_by) if document is not None else None
+
+
+def _trafilatura(
+    tree: lxml.html.HtmlElement, url: str, with_metadata: bool = True, **options: Any
+) -> Document | None:
+    """trafilatura's document of a page, with the body's formatting kept for the Markdown form
+    (the plain text drops it)."""
+    document = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=with_metadata, include_formatting=True, **options
+    )
+    return document if isinstance(document, Document) else None
+
+
+def _text_length(document: Document | None) -> int:
+    return len(document.text or "") if document is not None else 0
+
+
+def _body_only(tree: lxml.html.HtmlElement, elements: list[etree._Element]) -> lxml.html.HtmlElement:
+    """A copy of the page whose <body> holds only the elements the site's body selector
+    matches; the <head> (and its metadata) stays."""
     page = copy.deepcopy(tree)
     for old in page.xpath("//body"):
         old.getparent().remove(old)
@@ -188,15 +248,17 @@ def _body_only(tree: lxml.html.HtmlElement, selector: str) -> lxml.html.HtmlElem
     return page
 
 
-def _drop_navigation(tree: lxml.html.HtmlElement) -> None:
-    """Remove the page's navigation blocks (``<nav>``: menus, mega menus, footer menus), which
-    hold no article. trafilatura drops them too, but only after its metadata search and its
-    fallback extractors have walked them: a theme's mega menu of a few hundred links made a
-    page cost 2.5 times as much (bench/crawl.py), and a footer menu of sections could pass for
-    the article's categories. A <nav> wrapped around the article itself (a broken theme)
-    stays."""
-    for nav in tree.xpath("//nav[not(.//article or .//main or .//h1)]"):
+def _without_navigation(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the page without its navigation blocks (``<nav>``: menus, mega menus, footer
+    menus), which hold no article. trafilatura drops them too, but only after its metadata
+    search and its fallback extractors have walked them: a theme's mega menu of a few hundred
+    links made a page cost 2.5 times as much (bench/crawl.py), and a footer menu of sections
+    could pass for the article's categories. A <nav> wrapped around the article itself (a
+    broken theme) stays."""
+    page = copy.deepcopy(tree)
+    for nav in page.xpath("//nav[not(.//article or .//main or .//h1)]"):
         nav.drop_tree()
+    return page
 
 
 def _without_chrome(body: etree._Element, title: str | None) -> etree._Element:

@@ -37,6 +37,17 @@ JSON_LD_ARTICLE_TYPES = (
 # Where a headline may be read, most reliable first (see choose_title).
 TITLE_SOURCES = ("json-ld", "og", "discovery", "h1", "twitter", "trafilatura", "title")
 
+# Older meta names for the publication moment (Dublin Core, news CMSs'), often in local time.
+ALSO_PUBLISHED_META = (
+    "date",
+    "dc.date",
+    "DC.date",
+    "DC.date.issued",
+    "dcterms.date",
+    "pubdate",
+    "publishdate",
+)
+
 # The date a theme prints in the article's byline: a <time> or an element classed as a date.
 BYLINE_DATE_XPATH = "(//article | //main)//*[self::time or contains(@class, 'date')]"
 MAX_BYLINE_DATE = 60
@@ -69,6 +80,9 @@ class PageFacts:
     published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw), most reliable first
     modified: list[tuple[str, str]] = field(default_factory=list)
     byline_date: str | None = None  # the date as the article's byline shows it, for people
+    # Other statements of the publication moment, less reliable: only for reading a UTC date
+    # in local time (dates.as_published_locally).
+    also_published: list[tuple[str, str]] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     publishers: set[str] = field(default_factory=set)  # names of the site and its organization
     canonical: str | None = None
@@ -109,12 +123,15 @@ def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
     facts.published = _present(
         ("json-ld", first_in_json_ld("datePublished")),
         ("meta", meta("article:published_time", "og:article:published_time", "datePublished")),
+        ("microdata", _microdata(tree, "datePublished")),
         ("time", times[0] if times else None),
     )
     facts.byline_date = _byline_date(tree)
+    facts.also_published = _present(("meta", meta(*ALSO_PUBLISHED_META)))
     facts.modified = _present(
         ("json-ld", first_in_json_ld("dateModified")),
         ("meta", meta("article:modified_time", "og:updated_time", "dateModified")),
+        ("microdata", _microdata(tree, "dateModified")),
     )
     facts.authors = next((names for item in articles if (names := _names(item.get("author")))), [])
     publishers = [meta("og:site_name"), meta("application-name")]
@@ -127,6 +144,13 @@ def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
         if (language := language_code(link.get("hreflang"))) and language != facts.language:
             facts.translations.setdefault(language, link.get("href").strip())
     return facts
+
+
+def _microdata(tree: lxml.html.HtmlElement, prop: str) -> str | None:
+    """A schema.org microdata property's machine-readable value (content or datetime; the
+    element's text is what the theme shows, often the time alone)."""
+    values = tree.xpath("//*[@itemprop=$prop]/@content | //*[@itemprop=$prop]/@datetime", prop=prop)
+    return next((value for value in map(_clean, values) if value), None)
 
 
 def _byline_date(tree: lxml.html.HtmlElement) -> str | None:

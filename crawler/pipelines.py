@@ -117,7 +117,7 @@ class ArchivePipeline:
         selectors = self.crawler.spider.site.selectors
         job = self.pool.schedule(
             extract_page,
-            (item.text, item.body, item.url, item.site, item.hints, selectors),
+            (item.body, item.headers.get("Content-Type"), item.url, item.site, item.hints, selectors),
             timeout=self.extract_timeout,
         )
         try:
@@ -128,16 +128,18 @@ class ArchivePipeline:
             logger.warning("Extraction failed (%s) for %s: %r", reason, item.url, error)
             self.record(item.url, reason, item.status, repr(error))
             return
+        capture.packed = packed
         if article is None:
             # An outcome, not an error: tag pages, stubs and indexes match article patterns too.
+            # The capture is kept: a later `newsarchive reextract` may find the article in it.
             logger.debug("Not an article: %s", item.url)
-            self.record(item.url, "not_article", item.status)
+            self.archive.refuse(capture, item.site, self.crawl_id)
+            self.stats.inc_value("archive/outcome/not_article")
             return
         if not in_window(article.published, *self.window):
             logger.debug("Outside the window (%s): %s", article.published, item.url)
             self.record(item.url, "outside_window", item.status, f"published {article.published}")
             return
-        capture.packed = packed
         self.batch.append((article, capture))
         if len(self.batch) >= self.batch_size:
             self.flush()

@@ -6,7 +6,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from crawler.extract import extract, page_text
+from crawler.extract import extract
 from crawler.settings import NEWSARCHIVE_EXTRACT_TIMEOUT
 from crawler.sites import Site
 from crawler.workers import EXTRACTION_FAILURES, extraction_pool, failure_reason
@@ -15,15 +15,19 @@ from storage.loader import Archive, StoredCapture
 BATCH_SIZE = 50  # articles per transaction
 
 # The counts that are not a field's name.
-TOTALS = ("articles", "changed", "not_article", *EXTRACTION_FAILURES)
+TOTALS = ("articles", "changed", "not_article", "refused", "recovered", *EXTRACTION_FAILURES)
 
 
 def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] = ()) -> Counter[str]:
     """Extract every article's newest capture again (of the ``only`` sites, or all) with
     today's extraction and the sites' selectors, on every core, and update what changed.
 
+    The pages a crawl's extraction refused (kept with no article) are read again as well: an
+    article found in one is stored as the crawl would have stored it.
+
     Returns counts: ``articles`` read, ``changed`` articles, ``not_article`` (pages the
-    extraction no longer reads as an article: left as they are), pages whose extraction failed
+    extraction no longer reads as an article: left as they are), ``refused`` pages read and
+    those ``recovered`` (now stored as articles), pages whose extraction failed
     (``extract_timeout``, ``extract_crashed``, ``extract_error``: left as they are too), and one
     count per field that changed (``title``, ``published``, ``text``, ...).
     """
@@ -40,14 +44,17 @@ def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] =
         ]
         updates = []
         for capture, job in zip(batch, jobs, strict=True):
-            counts["articles"] += 1
+            counts["articles" if capture.article_id else "refused"] += 1
             try:
                 article = job.result()
             except Exception as error:  # that page's extraction failed; the others go on
                 counts[failure_reason(error)] += 1
                 continue
             if article is None:
-                counts["not_article"] += 1
+                counts["not_article"] += capture.article_id is not None
+            elif capture.article_id is None:
+                archive.recover(capture.page_id, article)
+                counts["recovered"] += 1
             else:
                 updates.append((capture.article_id, article))
         counts += archive.update_extraction(updates)
@@ -55,7 +62,13 @@ def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] =
 
 
 def _arguments(capture: StoredCapture, site: Site | None) -> tuple:
-    """``extract``'s arguments for a stored capture, decoded as the crawl decoded it."""
+    """``extract``'s arguments for a stored capture: its bytes with the headers they came with."""
     content_type = next((v for k, v in capture.headers.items() if k.lower() == "content-type"), None)
-    text = page_text(capture.body, content_type)
-    return text, capture.url, capture.site, capture.hints, site.selectors if site else None
+    return (
+        capture.body,
+        capture.url,
+        capture.site,
+        capture.hints,
+        site.selectors if site else None,
+        content_type,
+    )

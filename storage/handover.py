@@ -75,6 +75,9 @@ class Handover:
             handed += 1
         return Counter(handed_over=handed)
 
+    def refuse(self, capture: Capture, site: str, run: str) -> None:
+        self._send("refuse", run, capture=_capture_json(capture))
+
     def touch(self, url: str, seen: str, run: str) -> None:
         self._send("touch", run, url=url, seen=seen)
 
@@ -152,7 +155,7 @@ class Loader:
             counts = {**message["counts"], **outcome_columns(self.archive.outcome_counts(crawl_id))}
             self.archive.finish_crawl(crawl_id, message["status"], message["reason"], counts)
             return op
-        capture = _capture(message["capture"]) if op == "store" else None
+        capture = _capture(message["capture"]) if op in ("store", "refuse") else None
         url = capture.url if capture else message["url"]
         if self.archive.has_outcome(crawl_id, url):
             return "again"  # applied before the loader was stopped, and handed back since
@@ -160,6 +163,8 @@ class Loader:
             if self.archive.revisit(capture, crawl_id) is not None:
                 return "unchanged"
             return str(self.archive.store(Article(**message["article"]), capture, crawl_id).outcome)
+        if op == "refuse":
+            self.archive.refuse(capture, site, crawl_id)
         if op == "touch":
             self.archive.touch(url, message["seen"], crawl_id)
         elif op == "gone":

@@ -73,9 +73,11 @@ class Stored:
 
 @dataclass(frozen=True)
 class StoredCapture:
-    """The newest capture of an archived article, for re-extraction."""
+    """The newest capture of an archived article, or of a page extraction refused, for
+    re-extraction."""
 
-    article_id: int
+    article_id: int | None  # None: a page that discovery took for an article's and extraction refused
+    page_id: int
     site: str
     url: str
     headers: dict[str, str]
@@ -190,27 +192,57 @@ class Archive:
     # -- re-extraction ---------------------------------------------------------------
 
     def latest_captures(self, sites: Iterable[str] = ()) -> Iterator[StoredCapture]:
-        """Each article's newest successful capture (of ``sites``, or all), one at a time."""
+        """Each article's newest successful capture (of ``sites``, or all), then the newest
+        capture of each URL whose extraction was refused (and that no later capture made an
+        article of), one at a time."""
         sites = list(sites)
-        where = f"where site in ({', '.join('?' * len(sites))})" if sites else ""
-        ids = [row[0] for row in self.db.execute(f"select id from articles {where} order by id", sites)]
-        for article_id in ids:
-            row = self.db.execute(
+        where = f"site in ({', '.join('?' * len(sites))})" if sites else "1"
+        pages = [
+            (row[0], row[1])
+            for row in self.db.execute(
+                f"""
+                select (select max(p.id) from pages p where p.article_id = a.id and p.status = 200), a.id
+                from articles a where {where} order by a.id
+                """,
+                sites,
+            )
+        ]
+        pages += self.db.execute(
+            f"""
+            select p.id, null from pages p
+            where p.article_id is null and p.status = 200 and {where.replace("site", "p.site")}
+              and p.id = (select max(q.id) from pages q where q.url = p.url)
+            order by p.id
+            """,
+            sites,
+        ).fetchall()
+        for page_id, article_id in pages:
+            if page_id is None:
+                continue
+            site, url, headers, body, hints = self.db.execute(
                 "select p.site, p.url, p.headers, coalesce(p.body, o.body), p.hints from pages p"
-                " left join pages o on o.id = p.revisit_of"
-                " where p.article_id = ? and p.status = 200 order by p.id desc limit 1",
-                [article_id],
+                " left join pages o on o.id = p.revisit_of where p.id = ?",
+                [page_id],
             ).fetchone()
-            if row is not None:
-                site, url, headers, body, hints = row
-                yield StoredCapture(
-                    article_id,
-                    site,
-                    url,
-                    json.loads(headers or "{}"),
-                    unpack(body),
-                    json.loads(hints or "{}"),
-                )
+            yield StoredCapture(
+                article_id,
+                page_id,
+                site,
+                url,
+                json.loads(headers or "{}"),
+                unpack(body),
+                json.loads(hints or "{}"),
+            )
+
+    def recover(self, page_id: int, article: Article) -> Stored:
+        """Store the article that re-extraction found in a page it had refused (its capture
+        ``page_id``), with the dedupe rules, as the crawl would have stored it then."""
+        row = self.db["pages"].get(page_id)
+        capture = Capture(
+            row["url"], row["status"], json.loads(row["headers"] or "{}"), b"", row["fetched_at"]
+        )
+        with self.transaction():
+            return self._store(article, capture, row["crawl_id"], page_id)
 
     def update_extraction(self, updates: Iterable[tuple[int, Article]]) -> Counter[str]:
         """Replace the extracted fields of articles in place, in one transaction: not a new
@@ -312,7 +344,11 @@ class Archive:
         with self.transaction():
             return self._store(article, capture, crawl_id)
 
-    def _store(self, article: Article, capture: Capture, crawl_id: int | None) -> Stored:
+    def _store(
+        self, article: Article, capture: Capture, crawl_id: int | None, page_id: int | None = None
+    ) -> Stored:
+        """Apply the dedupe rules to ``article`` and store what they say, with its capture (or,
+        for an article recovered from a refused page, linking the capture ``page_id``)."""
         seen = capture.fetched_at
         fetched_url = canonicalize(article.url)
         canonical_url = canonicalize(article.canonical_url) if article.canonical_url else fetched_url
@@ -323,6 +359,7 @@ class Archive:
             stored = self._revisit(existing, article, digest, seen)
         elif (same := self._article_by_hash(article.site, digest)) is not None:
             stored = Stored(Outcome.ALIAS, same)
+            self._keep_first_publication(same, article, canonical_url, seen)
         else:
             original = self._near_duplicate_of(article)
             article_id = self._insert_article(article, canonical_url, digest, seen, original)
@@ -344,15 +381,26 @@ class Archive:
             )
         if stored.outcome is not Outcome.ALIAS:
             self._link_translations(stored.article_id, article.translations)
+        if page_id is not None:
+            self.db["pages"].update(page_id, {"article_id": stored.article_id})
+            return stored
         self._capture(capture, article.site, crawl_id, stored.article_id)
         self._record(crawl_id, capture.url, stored.outcome, capture.status, None, seen)
         return stored
+
+    def refuse(self, capture: Capture, site: str, crawl_id: int | None = None) -> None:
+        """A page that discovery took for an article's and extraction refused: its outcome
+        (``not_article``), and its capture, with no article, so that ``reextract`` can read it
+        again when the rules improve."""
+        with self.transaction():
+            self._insert_capture(capture, site, crawl_id, None, *self._identical_capture(capture))
+            self._record(crawl_id, capture.url, "not_article", capture.status, None, capture.fetched_at)
 
     def revisit(self, capture: Capture, crawl_id: int | None = None) -> int | None:
         """When ``capture`` has the bytes of its URL's last capture (of an archived article):
         record it as a revisit, mark the article seen, and return the article's id; else None."""
         digest, same = self._identical_capture(capture)
-        if same is None:
+        if same is None or same["article_id"] is None:  # new bytes, or a page extraction refused
             return None
         article = self.db["articles"].get(same["article_id"])
         with self.transaction():
@@ -413,6 +461,35 @@ class Archive:
             [site, digest],
         ).fetchone()
         return row[0] if row else None
+
+    def _keep_first_publication(self, article_id: int, copy: Article, copy_url: str, seen: str) -> None:
+        """Rule 2 keeps the first publication: when the copy of an article's text at another
+        URL was published before it (a re-post five days later was crawled first), the
+        article takes the copy's URL and date, and its own URL becomes the alias."""
+        row = self.db["articles"].get(article_id)
+        if not published_before(copy.published, row["published"]):
+            return
+        self.db["articles"].update(
+            article_id,
+            {
+                "url": copy_url,
+                "published": copy.published,
+                "published_raw": copy.published_raw,
+                "published_source": copy.published_source,
+            },
+        )
+        self.db.conn.execute("update article_urls set kind = 'alias' where article_id = ?", [article_id])
+        self._insert_row(
+            "article_urls",
+            {
+                "url": copy_url,
+                "article_id": article_id,
+                "site": copy.site,
+                "kind": "canonical",
+                "first_seen": seen,
+            },
+            ignore=True,
+        )
 
     def _near_duplicate_of(self, article: Article) -> int | None:
         """The archived article (of any site) most alike the article, when near-identical:
@@ -525,7 +602,7 @@ class Archive:
         capture: Capture,
         site: str,
         crawl_id: int | None,
-        article_id: int,
+        article_id: int | None,
         digest: str,
         same: dict | None,
     ) -> None:
@@ -575,6 +652,19 @@ class Archive:
         return bool(new)
 
 
+def published_before(first: str | None, second: str | None) -> bool:
+    """Whether publication date ``first`` is earlier than ``second`` (ISO 8601 dates or
+    date-times; a day against a date-time compares days; a date unknown is never earlier)."""
+    if not first or not second:
+        return False
+    if len(first) == 10 or len(second) == 10:
+        return first[:10] < second[:10]
+    earlier, later = datetime.fromisoformat(first), datetime.fromisoformat(second)
+    if (earlier.tzinfo is None) != (later.tzinfo is None):  # one without its zone: days only
+        return first[:10] < second[:10]
+    return earlier < later
+
+
 def _article_fields(article: Article) -> dict:
     """The columns that come from extraction (as opposed to bookkeeping)."""
     return {
@@ -588,6 +678,7 @@ def _article_fields(article: Article) -> dict:
         "language": article.language,
         "text": article.text,
         "markdown": article.markdown,
+        "extracted_by": article.extracted_by,
         "categories": json.dumps(article.categories, ensure_ascii=False),
         "tags": json.dumps(article.tags, ensure_ascii=False),
         "image": article.image,

@@ -29,6 +29,9 @@ class Article:
     image: str | None = None
     markdown: str | None = None  # the body with its headings, lists and emphasis, for reading
     translations: dict[str, str] = field(default_factory=dict)  # language -> URL (hreflang)
+    # Which extraction path found the body: newsarchive (trafilatura after the project's own
+    # rules), trafilatura (plain, the fallback), selector (the site's body selector).
+    extracted_by: str | None = None
     # Dedupe rule 3's MinHash sketch of ``text`` (storage/fingerprint.py), computed where the
     # article is made: in a crawl by the extraction workers, in parallel, not by the archive's
     # one writer.

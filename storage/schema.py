@@ -10,7 +10,7 @@ from storage.fingerprint import band_keys, pack_sketch, shingles, sketch
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
 BUSY_TIMEOUT_MS = 30_000
@@ -66,6 +66,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 "language": str,
                 "text": str,  # plain text, one paragraph per line
                 "markdown": str,  # the same body with headings, lists and emphasis
+                "extracted_by": str,  # the extraction path that found the body (records.Article)
                 "categories": str,  # JSON list
                 "tags": str,  # JSON list
                 "image": str,
@@ -314,6 +315,14 @@ def _add_crawl_worker(db: sqlite_utils.Database) -> None:
     db["crawls"].create_index(["worker"], unique=True, if_not_exists=True)
 
 
+def _record_extraction_paths(db: sqlite_utils.Database) -> None:
+    """Which extraction path found each body (the project's, plain trafilatura's fallback, its
+    baseline, a site's selector); and the captures of pages extraction refused, kept for
+    ``reextract`` (article_id null)."""
+    if "extracted_by" not in db["articles"].columns_dict:
+        db["articles"].add_column("extracted_by", str)
+
+
 # version -> the change that brings an archive from version - 1 to it
 MIGRATIONS = {
     2: _add_crawl_routes,
@@ -323,6 +332,7 @@ MIGRATIONS = {
     6: _create_outcomes,
     7: _add_crawl_worker,
     8: _faster_seen_again_and_near_duplicates,
+    9: _record_extraction_paths,
 }
 
 

@@ -84,26 +84,34 @@ def get_json(url: str):
 
 @contextmanager
 def serving(folder: Path, db: str, port: int) -> Iterator[str]:
-    """`newsarchive serve` on ``folder/db``, as a user starts it; yields its base URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "serve", "--db", db, "--port", str(port)],
-        cwd=folder,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    """`newsarchive serve` on ``folder/db``, as a user starts it; yields its base URL.
+
+    Its log goes to a file: Datasette logs every request, and a pipe nobody reads fills after
+    some 700 of them, which stops the server in the middle of a request."""
+    log_path = folder / f"serve-{port}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "serve", "--db", db, "--port", str(port)],
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 60  # a loaded machine starts Datasette slowly
+        while True:
             try:
                 get_json(f"{base}/-/versions.json")
                 break
             except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"newsarchive serve exited: {process.stdout.read()}")
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"newsarchive serve did not start: {log_path.read_text()[-3000:]}")
                 time.sleep(0.1)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.dates import Dated, first_date, in_window, parse_date, url_date
+from crawler.dates import Dated, as_published_locally, first_date, in_window, parse_date, url_date
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
@@ -111,3 +111,32 @@ def test_url_date(url, day):
 )
 def test_numeric_dates_are_read_as_the_language_writes_them_or_refused(raw, dayfirst, expected):
     assert parse_date(raw, now=NOW, dayfirst=dayfirst) == expected
+
+
+@pytest.mark.parametrize(
+    ("statements", "url", "expected"),
+    [
+        # the same instant with its offset beside it
+        ([("meta", "Sat, 19 Oct 2019 00:04:00 +0200")], "https://x.org/a/", "2019-10-19T00:04:00+02:00"),
+        # a local time without a zone: the offset is the difference, in quarter hours
+        ([("time", "2019-10-18 15:04:00")], "https://x.org/a/", "2019-10-18T15:04:00-07:00"),
+        # the day the permalink or the byline shows: east of UTC, it was the 19th already
+        ([], "https://x.org/2019/10/19/a/", "2019-10-19"),
+        ([("byline", "19 octobre 2019")], "https://x.org/a/", "2019-10-19"),
+        # nothing local, or the page shows the UTC day itself: kept as stated
+        ([], "https://x.org/a/", "2019-10-18T22:04:00+00:00"),
+        ([("byline", "18 October 2019")], "https://x.org/2019/10/19/a/", "2019-10-18T22:04:00+00:00"),
+        # another instant, a time 7 h 13 min away, a day no offset allows: not this moment's
+        ([("time", "2019-10-17T10:00:00+02:00")], "https://x.org/a/", "2019-10-18T22:04:00+00:00"),
+        ([("time", "2019-10-18 14:51:00")], "https://x.org/a/", "2019-10-18T22:04:00+00:00"),
+        ([], "https://x.org/2019/10/16/a/", "2019-10-18T22:04:00+00:00"),
+    ],
+)
+def test_a_utc_date_is_read_on_the_publishers_clock_where_the_page_tells_it(statements, url, expected):
+    published = Dated("2019-10-18T22:04:00+00:00", "2019-10-18T22:04:00Z", "json-ld")
+    assert as_published_locally(published, statements, url, dayfirst=True).value == expected
+
+
+def test_a_date_stated_with_its_own_offset_is_never_moved():
+    published = Dated("2020-02-19T18:37:32+01:00", "2020-02-19T18:37:32+01:00", "json-ld")
+    assert as_published_locally(published, [], "https://x.org/2020/02/18/a/") is published

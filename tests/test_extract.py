@@ -10,7 +10,7 @@ from conftest import SHARED
 
 from crawler.demo.content import CHROME
 from crawler.demo.site import DemoSite
-from crawler.extract import extract
+from crawler.extract import MIN_TEXT_CHARS, Rules, extract
 
 SEED = SHARED / "data" / "seed" / "icesco-2022-06-19.txt"
 SEED_URL = (
@@ -340,3 +340,128 @@ def test_the_headline_is_found_in_every_language(language, pattern):
     article = extract(page_with(language, head, h1), SEED_URL, "icesco")
     assert article.title == headline
     assert not article.text.startswith(headline)  # not repeated as the first paragraph
+
+
+def plain_page(container: str, paragraphs: list[str], title: str = "A headline", head: str = "") -> str:
+    """A theme's page whose article sits in ``container`` (an opening tag), menus around it."""
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)} | Org</title>
+{head}</head><body><header><nav><a href="/">Org</a> <a href="/news/">News</a> <a href="/about/">About</a></nav></header>
+{container}<h2>{escape(title)}</h2>{body}</div>
+<footer><p>Copyright Org. All rights reserved.</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        '<div class="entry themeform share">',  # a theme's article wrapper
+        '<div class="post type-post category-social-issues tag-social">',  # WordPress's post classes
+        '<div class="content js-truncate-related-to-my-size">',
+        '<div class="no-share breadcrumbs-enabled">',
+    ],
+)
+def test_class_names_with_chrome_words_never_cost_the_article(container):
+    title, paragraphs = seed_article()
+    article = extract(plain_page(container, paragraphs, title), SEED_URL, "icesco")
+    assert article is not None and article.text.split("\n") == paragraphs
+    assert article.extracted_by == "newsarchive"
+
+
+HUNDRED_WORDS = (
+    "The Organization opened a new regional office in Tunis on Monday to coordinate its education "
+    "programmes in North Africa. The office will support ministries in training teachers, "
+    "digitizing school libraries and expanding access to early childhood education. Its first "
+    "director, appointed last month, said the office would work closely with national "
+    "commissions and universities. Funding for the first three years comes from member states "
+    "and two partner foundations. A first meeting with the region's ministers is planned for "
+    "the autumn, when the office will present its work plan, its budget and the projects it "
+    "has selected for its first year."
+)
+
+
+def test_a_short_real_article_that_discovery_found_is_kept():
+    brief = "The Director-General will visit Cairo on 3 May to sign the new cooperation agreement."
+    assert len(brief) < MIN_TEXT_CHARS
+    head = '<meta property="article:published_time" content="2024-03-04T09:00:00+01:00">'
+    page = plain_page('<div class="entry">', [brief], "Visit to Cairo", head)
+    for route in ("sitemap", "feed", "api", "pattern"):
+        article = extract(page, "https://example.org/news/visit/", "org", hints={"route": route})
+        assert article is not None and article.text == brief and article.title == "Visit to Cairo"
+        assert article.published == "2024-03-04T09:00:00+01:00"
+    # a page only a listing linked to, as short, is a stub, not an article
+    assert extract(page, "https://example.org/news/visit/", "org", hints={"route": "listing"}) is None
+    assert extract(page, "https://example.org/news/visit/", "org") is None
+
+
+def test_a_page_declaring_two_charsets_is_read_as_its_bytes_are_written():
+    paragraphs = [
+        "L'Organisation a réuni à Genève les ministres de l'éducation et de la culture.",
+        "المنظمة الإسلامية للتربية والعلوم والثقافة تعقد اجتماعها السنوي في الرباط.",
+        "Les délégués ont adopté une déclaration sur la protection du patrimoine.",
+    ]
+    page = plain_page('<div class="entry">', paragraphs, "Réunion à Genève")
+    # A theme's stale declaration above the CMS's own
+    page = page.replace(
+        '<meta charset="utf-8">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"><meta charset="utf-8">',
+    )
+    for content_type in (None, "text/html", "text/html; charset=ISO-8859-1"):
+        article = extract(page.encode("utf-8"), SEED_URL, "org", content_type=content_type)
+        assert article.title == "Réunion à Genève" and article.text.split("\n") == paragraphs
+
+
+def test_a_single_byte_page_is_read_by_the_declaration_that_fits_its_bytes():
+    paragraphs = [
+        "Le Secrétaire général a présenté le rapport annuel devant le Conseil exécutif à Paris.",
+        "Les États membres ont salué les progrès réalisés dans l'éducation des filles.",
+        "Le prochain rapport sera présenté à la session d'automne, à Genève.",
+    ]
+    page = plain_page('<div class="entry">', paragraphs, "Rapport annuel présenté")
+    page = page.replace('<meta charset="utf-8">', '<meta charset="utf-8"><meta charset="windows-1252">')
+    article = extract(page.encode("cp1252"), SEED_URL, "org", content_type="text/html")
+    assert article.title == "Rapport annuel présenté" and article.text.split("\n") == paragraphs
+
+
+def test_what_the_projects_rules_lose_plain_trafilatura_finds():
+    # A broken theme wraps its content in a <nav> (no headline in it): the rule that drops
+    # menus would take the article with them; plain trafilatura's body is kept instead.
+    brief = "The Director-General will visit Cairo on 3 May to sign the new cooperation agreement."
+    page = plain_page('<div class="layout"><nav class="content"><div class="entry">', [brief], "Visit")
+    page = page.replace("</div>\n<footer>", "</div></nav></div>\n<footer>")
+    article = extract(page, "https://example.org/news/visit/", "org", hints={"route": "sitemap"})
+    assert article.extracted_by == "trafilatura" and brief in article.text
+    assert (
+        extract(
+            page,
+            "https://example.org/news/visit/",
+            "org",
+            hints={"route": "sitemap"},
+            rules=Rules(fallback=False),
+        )
+        is None
+    )
+
+
+def test_a_microdata_publication_date_is_read():
+    title, paragraphs = seed_article()
+    head = '<meta itemprop="datePublished" content="2022-06-18"><meta itemprop="dateModified" content="2022-06-20">'
+    article = extract(wordpress_page(title, paragraphs, head, byline=""), SEED_URL, "icesco")
+    assert (article.published, article.published_source, article.modified) == (
+        "2022-06-18",
+        "microdata",
+        "2022-06-20",
+    )
+
+
+def test_a_utc_date_is_read_on_the_publishers_clock_when_the_page_tells_it():
+    title, paragraphs = seed_article()
+    ld = json.dumps({"@type": "NewsArticle", "headline": title, "datePublished": "2022-06-19T02:18:11Z"})
+    head = f'<script type="application/ld+json">{ld}</script>'
+    # the permalink says the 18th: the post went out in the evening of the 18th, west of UTC
+    url = "https://www.icesco.org/en/2022/06/18/visit/"
+    article = extract(wordpress_page(title, paragraphs, head, byline=""), url, "icesco")
+    assert (article.published, article.published_source) == ("2022-06-18", "url")
+    # a local spelling of the same instant beside it gives the time too
+    local = head + '<meta name="date" content="Sat, 18 Jun 2022 22:18:11 -0400">'
+    article = extract(wordpress_page(title, paragraphs, local, byline=""), url, "icesco")
+    assert article.published == "2022-06-18T22:18:11-04:00"

@@ -484,3 +484,81 @@ def test_a_store_waits_for_another_writer_instead_of_failing(tmp_path):
         assert archive.store(article(), capture()).outcome is Outcome.NEW
         assert releasing.is_set()  # it did wait for the other writer
     other.close()
+
+
+def test_an_exact_copy_published_earlier_becomes_the_article_and_the_later_url_its_alias(archive):
+    # The re-post (five days later) was crawled first; then the original turns up.
+    repost = "https://example.org/en/2022/06/24/visit-again/"
+    original = "https://example.org/en/2022/06/19/visit/"
+    first = archive.store(article(url=repost, published="2022-06-24T09:00:00+01:00"), capture(url=repost))
+    second = archive.store(article(url=original, published="2022-06-19"), capture(url=original))
+
+    assert second.outcome is Outcome.ALIAS and second.article_id == first.article_id
+    row = archive.db["articles"].get(first.article_id)
+    assert (row["url"], row["published"]) == (original, "2022-06-19")
+    kinds = {r["url"]: r["kind"] for r in archive.db["article_urls"].rows}
+    assert kinds == {original: "canonical", repost: "alias"}
+    # a later copy changes nothing; the original is found again by its URL
+    archive.store(article(url="https://example.org/en/print/visit/", published="2022-07-01"), capture())
+    assert archive.db["articles"].get(first.article_id)["url"] == original
+    assert (
+        archive.store(article(url=original, published="2022-06-19"), capture(url=original)).outcome
+        is Outcome.UNCHANGED
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "earlier"),
+    [
+        ("2022-06-19", "2022-06-24T09:00:00+01:00", True),
+        ("2022-06-19T23:30:00-05:00", "2022-06-20T05:00:00+01:00", False),  # 04:30 UTC after 04:00 UTC
+        ("2022-06-19T10:00:00+00:00", "2022-06-19", False),  # the same day: not earlier
+        (None, "2022-06-19", False),
+        ("2022-06-19T10:00:00", "2022-06-20T01:00:00+02:00", True),  # one without a zone: by days
+    ],
+)
+def test_which_publication_came_first(first, second, earlier):
+    from storage.loader import published_before
+
+    assert published_before(first, second) is earlier
+
+
+def test_a_refused_page_keeps_its_capture_and_its_outcome(archive):
+    crawl_id = archive.start_crawl("org", "crawl")
+    refused = capture(url="https://example.org/en/tag/visits/", body=b"<html>a tag page</html>")
+    archive.refuse(refused, "org", crawl_id)
+    archive.refuse(refused, "org", crawl_id)  # the same bytes the next night: not stored twice
+
+    pages = list(archive.db["pages"].rows)
+    assert [p["article_id"] for p in pages] == [None, None]
+    assert zlib.decompress(pages[0]["body"]) == b"<html>a tag page</html>"
+    assert pages[1]["body"] is None and pages[1]["revisit_of"] == pages[0]["id"]
+    assert archive.outcome_counts(crawl_id) == {"not_article": 2}
+    assert archive.db["articles"].count == 0
+    [latest] = archive.latest_captures(["org"])
+    assert (latest.article_id, latest.page_id, latest.body) == (
+        None,
+        pages[1]["id"],
+        b"<html>a tag page</html>",
+    )
+
+
+def test_an_article_recovered_from_a_refused_page_is_stored_with_that_capture(archive):
+    url = "https://example.org/en/2022/06/19/short/"
+    archive.refuse(capture(url=url), "org", archive.start_crawl("org", "crawl"))
+    [refused] = archive.latest_captures(["org"])
+
+    stored = archive.recover(refused.page_id, article(url=url, extracted_by="trafilatura"))
+
+    assert stored.outcome is Outcome.NEW
+    row = archive.db["articles"].get(stored.article_id)
+    assert (row["url"], row["extracted_by"], row["first_seen"]) == (
+        url,
+        "trafilatura",
+        "2024-01-01T00:00:00+00:00",
+    )
+    assert [p["article_id"] for p in archive.db["pages"].rows] == [stored.article_id]
+    # now an article's capture, no longer a refused page's
+    assert [(c.article_id, c.page_id) for c in archive.latest_captures(["org"])] == [
+        (stored.article_id, refused.page_id)
+    ]

@@ -379,6 +379,9 @@ class NewsSpider(scrapy.Spider):
             self._count(f"route/{route}/found")
         first = url not in self.offered
         hints = self.offered.setdefault(url, {})
+        # How discovery knows it for an article's URL: extraction keeps a short page of a route
+        # that lists articles only, or that matched the site's own article patterns.
+        hints.setdefault("route", "pattern" if route == "listing" and self.site.article_patterns else route)
         for key, value in link.hints.items():
             hints.setdefault(key, value)
         if route != "listing":

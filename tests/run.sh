@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test set-up and run, on a fresh machine: Debian's chromium and chromedriver (the
+# browser test) and redis-server (the distributed crawls' tests), a virtual environment with
+# the project and its test extras, then pytest. Arguments go to pytest (e.g. -x, -k NAME).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v redis-server >/dev/null; then
+    sudo=$([ "$(id -u)" = 0 ] || echo sudo)
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver redis-server
+fi
+python3 -m venv .venv
+.venv/bin/pip install -q -e '.[test]'
+exec .venv/bin/python -m pytest "$@"
