@@ -196,23 +196,20 @@ class Archive:
         capture of each URL whose extraction was refused (and that no later capture made an
         article of), one at a time."""
         sites = list(sites)
-        where = f"site in ({', '.join('?' * len(sites))})" if sites else "1"
-        pages = [
-            (row[0], row[1])
-            for row in self.db.execute(
-                f"""
-                select (select max(p.id) from pages p where p.article_id = a.id and p.status = 200), a.id
-                from articles a where {where} order by a.id
-                """,
-                sites,
-            )
-        ]
+        of_sites = f"and site in ({', '.join('?' * len(sites))})" if sites else ""
+        pages = self.db.execute(
+            f"""
+            select (select max(p.id) from pages p where p.article_id = a.id and p.status = 200), a.id
+            from articles a where 1 {of_sites} order by a.id
+            """,
+            sites,
+        ).fetchall()
         pages += self.db.execute(
             f"""
-            select p.id, null from pages p
-            where p.article_id is null and p.status = 200 and {where.replace("site", "p.site")}
-              and p.id = (select max(q.id) from pages q where q.url = p.url)
-            order by p.id
+            select id, null from pages p
+            where article_id is null and status = 200 {of_sites}
+              and id = (select max(q.id) from pages q where q.url = p.url)
+            order by id
             """,
             sites,
         ).fetchall()
