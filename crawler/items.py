@@ -12,7 +12,6 @@ class FetchedPage:
     status: int
     headers: dict[str, str]
     body: bytes  # raw, as served (after transfer decompression)
-    text: str  # decoded by Scrapy (HTTP header, BOM, then <meta charset>)
     fetched_at: str  # ISO 8601, UTC
     hints: dict[str, str] = field(default_factory=dict)
 

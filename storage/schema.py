@@ -316,9 +316,9 @@ def _add_crawl_worker(db: sqlite_utils.Database) -> None:
 
 
 def _record_extraction_paths(db: sqlite_utils.Database) -> None:
-    """Which extraction path found each body (the project's, plain trafilatura's fallback, its
-    baseline, a site's selector); and the captures of pages extraction refused, kept for
-    ``reextract`` (article_id null)."""
+    """Which extraction path found each body (the project's, plain trafilatura's fallback, a
+    site's selector). Pages extraction refused are kept from now on too, with a null
+    article_id, for ``reextract``: no column needed."""
     if "extracted_by" not in db["articles"].columns_dict:
         db["articles"].add_column("extracted_by", str)
 

@@ -292,7 +292,6 @@ class NewsSpider(scrapy.Spider):
                 k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
             },
             body=response.body,
-            text=response.text if isinstance(response, TextResponse) else "",
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             hints=hints,
         )
