@@ -168,11 +168,13 @@ def scores(pages: list[Page], truth: dict[str, dict], predictions: dict[str, dic
         right = kept + len(record["without"]) - leaked
         per_page[page.key] = right / (len(record["with"]) + len(record["without"]))
     precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    table["text"] = {
-        "body": 2 * precision * recall / max(1e-9, precision + recall),
-        "P": precision,
-        "R": recall,
-    }
+    table["text"] = {}
+    if tp + fp:  # a system that extracts bodies (not htmldate)
+        table["text"] = {
+            "body": 2 * precision * recall / max(1e-9, precision + recall),
+            "P": precision,
+            "R": recall,
+        }
     right = wrong = 0
     for page in by_source["dates"]:
         day, true_day = (predictions[page.key].get("date") or "")[:10], truth[page.key]["date"]
@@ -199,8 +201,8 @@ COLUMNS = (  # (source, figure, header)
     ("fundus", "date", "date"),
     ("fundus", "authors", "authors"),
     ("text", "body", "text F1"),
-    ("text", "P", "P"),
-    ("text", "R", "R"),
+    ("text", "P", "text P"),
+    ("text", "R", "text R"),
     ("dates", "date", "dates F1"),
 )
 

@@ -77,6 +77,7 @@ class Rules:
     fallback: bool = True  # a short or empty body: plain trafilatura's, when it finds more
     favor_precision: bool = False  # measured on the four sources: costs the largest one
     short_bodies: bool = True  # trafilatura's baseline rescues only bodies under MIN_TEXT_CHARS
+    formatting: bool = True  # trafilatura keeps emphasis and the like, for the Markdown form
 
 
 RULES = Rules()
@@ -207,6 +208,7 @@ def _extract_body(
         "include_comments": False,  # comment threads are not the article (and hurt real pages)
         "favor_precision": rules.favor_precision,
         "config": TRAFILATURA_CONFIG if rules.short_bodies else trafilatura.settings.DEFAULT_CONFIG,
+        "include_formatting": rules.formatting,
     }
     if body_selector and (elements := select_elements(tree, body_selector)):
         if (document := _trafilatura(_body_only(tree, elements), url, **options)) is not None:
@@ -225,11 +227,10 @@ def _extract_body(
 def _trafilatura(
     tree: lxml.html.HtmlElement, url: str, with_metadata: bool = True, **options: Any
 ) -> Document | None:
-    """trafilatura's document of a page, with the body's formatting kept for the Markdown form
-    (the plain text drops it)."""
-    document = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=with_metadata, include_formatting=True, **options
-    )
+    """trafilatura's document of a page (with its formatting for the Markdown form unless told
+    otherwise; the plain text drops it)."""
+    options.setdefault("include_formatting", True)
+    document = trafilatura.bare_extraction(tree, url=url, with_metadata=with_metadata, **options)
     return document if isinstance(document, Document) else None
 
 
