@@ -41,7 +41,7 @@ from crawler.demo.reply import Reply
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
 from crawler.extract import extract
-from storage.loader import Archive
+from storage.archive import Archive
 from storage.records import Article, Capture
 from storage.urls import canonicalize
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from trafilatura.deduplication import Simhash
 
 from crawler.demo.site import sample_articles
-from storage.loader import Archive, Outcome
-from storage.records import Article, Capture
+from storage.archive import Archive
+from storage.records import Article, Capture, Outcome
 
 THRESHOLDS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 EDITS = {

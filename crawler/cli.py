@@ -29,7 +29,7 @@ from crawler.sites import (
     sites_file,
 )
 from crawler.workers import EXTRACTION_FAILURES
-from storage.loader import Archive
+from storage.archive import Archive
 from storage.lock import ArchiveLock, LockHeld
 from storage.schema import SchemaError
 

@@ -20,9 +20,9 @@ from crawler.distributed import worker_name
 from crawler.extract import extract_page
 from crawler.items import FetchedPage, NotStored
 from crawler.workers import extraction_pool, failure_reason
+from storage.archive import Archive
 from storage.handover import Handover
-from storage.loader import Archive, Outcome, outcome_columns
-from storage.records import Article, Capture
+from storage.records import ArchiveWriter, Article, Capture, Outcome, outcome_columns
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +67,8 @@ class ArchivePipeline:
         self.extract_timeout = crawler.settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT") or None
         self.window = (crawler.settings.get("NEWSARCHIVE_SINCE"), crawler.settings.get("NEWSARCHIVE_UNTIL"))
         self.batch: list[tuple[Article, Capture]] = []
-        self.archive: Archive | Handover | None = None
-        self.crawl_id: int | str | None = None  # the run's id, or its name in a distributed crawl
+        self.archive: ArchiveWriter[Any]  # set with the spider
+        self.crawl_id: Any = None  # how the writer names the run: an id, or a worker's run name
         self.unwritable = False  # the disk is full: nothing more is stored in this run
         self.shared = bool(crawler.settings.get("NEWSARCHIVE_REDIS_URL"))
 
@@ -86,7 +86,8 @@ class ArchivePipeline:
             self.batch_size = 1  # each article handed over at once: a worker killed holds none back
             self.stats.set_value("archive/handed_over", 0)
         else:
-            self.archive = Archive(self.db_path, settings.getfloat("NEWSARCHIVE_NEAR_DUPLICATE"))
+            threshold = settings.get("NEWSARCHIVE_NEAR_DUPLICATE")  # None: the archive's default
+            self.archive = Archive(self.db_path, float(threshold) if threshold else None)
         self.pool = extraction_pool(self.crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS"))
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 

@@ -10,7 +10,8 @@ from crawler.extract import extract
 from crawler.settings import NEWSARCHIVE_EXTRACT_TIMEOUT
 from crawler.sites import Site
 from crawler.workers import EXTRACTION_FAILURES, extraction_pool, failure_reason
-from storage.loader import Archive, StoredCapture
+from storage.archive import Archive
+from storage.records import StoredCapture
 
 BATCH_SIZE = 50  # articles per transaction
 

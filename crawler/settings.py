@@ -7,7 +7,6 @@ The ``newsarchive`` command loads this module; so does ``scrapy crawl news`` thr
 import os
 
 from crawler import __version__
-from storage.loader import NEAR_DUPLICATE_RESEMBLANCE
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -23,8 +22,9 @@ NEWSARCHIVE_SITES = os.environ.get("NEWSARCHIVE_SITES", "sites.toml")
 # Articles written per transaction: fewer commits, and a crash loses at most one batch.
 NEWSARCHIVE_BATCH_SIZE = 50
 # Dedupe rule 3: texts at least this alike (0..1, Jaccard of word 3-shingles) are
-# near-duplicates, stored with duplicate_of (the default is measured by bench/duplicates.py).
-NEWSARCHIVE_NEAR_DUPLICATE = NEAR_DUPLICATE_RESEMBLANCE
+# near-duplicates, stored with duplicate_of. None: the archive's own default, 0.8, measured by
+# bench/duplicates.py (storage/dedupe.py).
+NEWSARCHIVE_NEAR_DUPLICATE = None
 # Processes that extract articles (trafilatura is CPU-bound): 0 means one per core.
 NEWSARCHIVE_EXTRACT_WORKERS = 0
 # Seconds of work one page's extraction may take (a news page takes a tenth of one): past it,

@@ -61,7 +61,8 @@ def sketch(shingle_set: set[str]) -> tuple[int | None, ...]:
     for shingle in shingle_set:
         value = zlib.crc32(shingle.encode())
         position, rest = value % SKETCH_BINS, value // SKETCH_BINS
-        if bins[position] is None or rest < bins[position]:
+        least = bins[position]
+        if least is None or rest < least:
             bins[position] = rest
     return tuple(bins)
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import redis
 
-from storage.loader import Archive, Known, outcome_columns, utcnow
-from storage.records import Article, Capture
+from storage.archive import Archive
+from storage.records import Article, Capture, Known, outcome_columns, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class Loader:
             self.redis.ltrim(LOADING, len(batch), -1)
         return self.counts
 
-    def _apply(self, batch: list[bytes]) -> None:
+    def _apply(self, batch: list[bytes | str]) -> None:
         finished: set[str] = set()
         with self.archive.transaction():
             for raw in batch:
@@ -155,17 +155,17 @@ class Loader:
             counts = {**message["counts"], **outcome_columns(self.archive.outcome_counts(crawl_id))}
             self.archive.finish_crawl(crawl_id, message["status"], message["reason"], counts)
             return op
-        capture = _capture(message["capture"]) if op in ("store", "refuse") else None
-        url = capture.url if capture else message["url"]
+        url = message["capture"]["url"] if op in ("store", "refuse") else message["url"]
         if self.archive.has_outcome(crawl_id, url):
             return "again"  # applied before the loader was stopped, and handed back since
         if op == "store":
+            capture = _capture(message["capture"])
             if self.archive.revisit(capture, crawl_id) is not None:
                 return "unchanged"
             return str(self.archive.store(Article(**message["article"]), capture, crawl_id).outcome)
         if op == "refuse":
-            self.archive.refuse(capture, site, crawl_id)
-        if op == "touch":
+            self.archive.refuse(_capture(message["capture"]), site, crawl_id)
+        elif op == "touch":
             self.archive.touch(url, message["seen"], crawl_id)
         elif op == "gone":
             self.archive.mark_gone(url, message["seen"], message["status"], crawl_id)
@@ -182,7 +182,7 @@ class Loader:
             staging = known_key(site) + ":new"
             pipe = self.redis.pipeline()  # MULTI: workers see the old hash or the new one, whole
             pipe.delete(staging)
-            rows = {url: json.dumps(dataclasses.astuple(k)) for url, k in known.items()}
+            rows: dict[Any, str] = {url: json.dumps(dataclasses.astuple(k)) for url, k in known.items()}
             if rows:
                 pipe.hset(staging, mapping=rows)
                 pipe.rename(staging, known_key(site))
@@ -196,14 +196,14 @@ class Loader:
 def read_known(redis_url: str, site: str) -> tuple[dict[str, Known], str | None]:
     """What the loader published of ``site``: its archived URLs, and when its last finished run
     started."""
-    client = redis.Redis.from_url(redis_url)
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
     try:
         known = {
-            url.decode(): Known(*json.loads(fields))
+            str(url): Known(*json.loads(fields))
             for url, fields in client.hscan_iter(known_key(site), count=5000)
         }
         since = client.get(since_key(site))
-        return known, since.decode() if since else None
+        return known, str(since) if since else None
     finally:
         client.close()
 

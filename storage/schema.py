@@ -51,7 +51,7 @@ def open_database(path: str) -> sqlite_utils.Database:
 def create_tables(db: sqlite_utils.Database) -> None:
     """Create every table, index, trigger and the FTS index, and stamp the version."""
     with db.atomic():
-        db["articles"].create(
+        db.table("articles").create(
             {
                 "id": int,
                 "site": str,
@@ -82,22 +82,22 @@ def create_tables(db: sqlite_utils.Database) -> None:
             foreign_keys=[("duplicate_of", "articles", "id")],
             not_null={"site", "url", "text", "content_hash", "first_seen", "last_seen", "version"},
         )
-        db["articles"].create_index(["url"], unique=True)
-        db["articles"].create_index(["site", "content_hash"])
-        db["articles"].create_index(["site", "published"])
-        db["articles"].create_index(["duplicate_of"])
+        db.table("articles").create_index(["url"], unique=True)
+        db.table("articles").create_index(["site", "content_hash"])
+        db.table("articles").create_index(["site", "published"])
+        db.table("articles").create_index(["duplicate_of"])
         _add_year(db)
 
-        db["article_urls"].create(
+        db.table("article_urls").create(
             {"url": str, "article_id": int, "site": str, "kind": str, "first_seen": str},
             pk="url",
             foreign_keys=[("article_id", "articles", "id")],
             not_null={"article_id", "site", "kind", "first_seen"},
         )
-        db["article_urls"].create_index(["site"])
-        db["article_urls"].create_index(["article_id"])
+        db.table("article_urls").create_index(["site"])
+        db.table("article_urls").create_index(["article_id"])
 
-        db["article_versions"].create(
+        db.table("article_versions").create(
             {
                 "id": int,
                 "article_id": int,
@@ -111,9 +111,9 @@ def create_tables(db: sqlite_utils.Database) -> None:
             pk="id",
             foreign_keys=[("article_id", "articles", "id")],
         )
-        db["article_versions"].create_index(["article_id", "version"], unique=True)
+        db.table("article_versions").create_index(["article_id", "version"], unique=True)
 
-        db["crawls"].create(
+        db.table("crawls").create(
             {
                 "id": int,
                 "site": str,
@@ -138,7 +138,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
             not_null={"site", "mode", "started", "status"},
         )
 
-        db["pages"].create(
+        db.table("pages").create(
             {
                 "id": int,
                 "url": str,
@@ -160,14 +160,14 @@ def create_tables(db: sqlite_utils.Database) -> None:
                 ("revisit_of", "pages", "id"),
             ],
         )
-        db["pages"].create_index(["url"])
-        db["pages"].create_index(["article_id"])
+        db.table("pages").create_index(["url"])
+        db.table("pages").create_index(["article_id"])
 
         _create_translations(db)
         _create_near_keys(db)
         _create_outcomes(db)
         _add_crawl_worker(db)
-        db["articles"].enable_fts(["title", "text"], create_triggers=True)
+        db.table("articles").enable_fts(["title", "text"], create_triggers=True)
         _index_new_articles_in_the_loader(db)
         _faster_seen_again_and_near_duplicates(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -175,28 +175,28 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 def _create_near_keys(db: sqlite_utils.Database) -> None:
     """The band keys of each article's MinHash sketch, by which rule 3 finds candidates."""
-    db["near_keys"].create(
+    db.table("near_keys").create(
         {"key": int, "article_id": int},
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"key", "article_id"},
     )
-    db["near_keys"].create_index(["key"])
-    db["near_keys"].create_index(["article_id"])
+    db.table("near_keys").create_index(["key"])
+    db.table("near_keys").create_index(["article_id"])
 
 
 def _create_outcomes(db: sqlite_utils.Database) -> None:
     """What became of each URL a run fetched or failed to fetch: stored (new, updated,
     unchanged, alias, duplicate, gone) or why not (not_article, too_large, timeout, http_error,
     extract_timeout, ...), with the HTTP status and the error's message."""
-    db["outcomes"].create(
+    db.table("outcomes").create(
         {"id": int, "crawl_id": int, "url": str, "outcome": str, "status": int, "reason": str, "at": str},
         pk="id",
         foreign_keys=[("crawl_id", "crawls", "id")],
         not_null={"url", "outcome", "at"},
         if_not_exists=True,
     )
-    db["outcomes"].create_index(["crawl_id", "outcome"], if_not_exists=True)
-    db["outcomes"].create_index(["url"], if_not_exists=True)
+    db.table("outcomes").create_index(["crawl_id", "outcome"], if_not_exists=True)
+    db.table("outcomes").create_index(["url"], if_not_exists=True)
 
 
 def _add_year(db: sqlite_utils.Database) -> None:
@@ -208,12 +208,12 @@ def _add_year(db: sqlite_utils.Database) -> None:
 
 def _create_translations(db: sqlite_utils.Database) -> None:
     """The hreflang links of each article, and a view resolving them to archived articles."""
-    db["article_translations"].create(
+    db.table("article_translations").create(
         {"article_id": int, "language": str, "url": str},
         pk=("article_id", "language"),
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["article_translations"].create_index(["url"])
+    db.table("article_translations").create_index(["url"])
     db.create_view(
         "translations",
         """
@@ -225,23 +225,23 @@ def _create_translations(db: sqlite_utils.Database) -> None:
 
 
 def _add_crawl_routes(db: sqlite_utils.Database) -> None:
-    db["crawls"].add_column("routes", str)
+    db.table("crawls").add_column("routes", str)
 
 
 def _track_gone_articles(db: sqlite_utils.Database) -> None:
-    db["articles"].add_column("gone_at", str)
-    db["crawls"].add_column("gone", int)
-    db["pages"].create_index(["article_id"], if_not_exists=True)
+    db.table("articles").add_column("gone_at", str)
+    db.table("crawls").add_column("gone", int)
+    db.table("pages").create_index(["article_id"], if_not_exists=True)
 
 
 def _extraction_details_near_duplicates_and_revisits(db: sqlite_utils.Database) -> None:
     for column in ("published_raw", "published_source", "markdown"):
-        db["articles"].add_column(column, str)
-    db["articles"].add_column("duplicate_of", int)  # SQLite cannot add a foreign key to a table
-    db["articles"].create_index(["duplicate_of"])
-    db["crawls"].add_column("duplicates", int)
-    db["pages"].add_column("hints", str)
-    db["pages"].add_column("revisit_of", int)
+        db.table("articles").add_column(column, str)
+    db.table("articles").add_column("duplicate_of", int)  # SQLite cannot add a foreign key to a table
+    db.table("articles").create_index(["duplicate_of"])
+    db.table("crawls").add_column("duplicates", int)
+    db.table("pages").add_column("hints", str)
+    db.table("pages").add_column("revisit_of", int)
     _add_year(db)
     _create_near_keys(db)  # filled by the next migration
     _create_translations(db)
@@ -274,14 +274,14 @@ def _reindex_only_changed_text(db: sqlite_utils.Database) -> None:
 def _create_near_sketches(db: sqlite_utils.Database) -> None:
     """Each article's MinHash sketch, by which rule 3 compares only the candidates it estimates
     alike; filled for the articles already archived."""
-    db["near_sketches"].create(
+    db.table("near_sketches").create(
         {"article_id": int, "sketch": bytes},
         pk="article_id",
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"sketch"},
         if_not_exists=True,
     )
-    db["near_sketches"].insert_all(
+    db.table("near_sketches").insert_all(
         (
             {"article_id": article_id, "sketch": pack_sketch(sketch(shingles(text)))}
             for article_id, text in db.execute("select id, text from articles")
@@ -300,7 +300,7 @@ def _a_faster_loader(db: sqlite_utils.Database) -> None:
     new articles are indexed for full-text search by the loader."""
     _index_new_articles_in_the_loader(db)
     db.execute("delete from near_keys")
-    db["near_keys"].insert_all(
+    db.table("near_keys").insert_all(
         {"key": key, "article_id": article_id}
         for article_id, text in db.execute("select id, text from articles")
         for key in band_keys(sketch(shingles(text)))
@@ -310,17 +310,17 @@ def _a_faster_loader(db: sqlite_utils.Database) -> None:
 def _add_crawl_worker(db: sqlite_utils.Database) -> None:
     """In a distributed crawl, each worker's run is a row of its own: which worker ran it
     (host, process and start), by which the loader finds the row again."""
-    if "worker" not in db["crawls"].columns_dict:
-        db["crawls"].add_column("worker", str)
-    db["crawls"].create_index(["worker"], unique=True, if_not_exists=True)
+    if "worker" not in db.table("crawls").columns_dict:
+        db.table("crawls").add_column("worker", str)
+    db.table("crawls").create_index(["worker"], unique=True, if_not_exists=True)
 
 
 def _record_extraction_paths(db: sqlite_utils.Database) -> None:
     """Which extraction path found each body (the project's, plain trafilatura's fallback, a
     site's selector). Pages extraction refused are kept from now on too, with a null
     article_id, for ``reextract``: no column needed."""
-    if "extracted_by" not in db["articles"].columns_dict:
-        db["articles"].add_column("extracted_by", str)
+    if "extracted_by" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("extracted_by", str)
 
 
 # version -> the change that brings an archive from version - 1 to it

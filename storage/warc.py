@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storage.loader import Archive
+from storage.reader import ArchiveReader
 from storage.records import unpack
 
 # Headers that described the bytes on the wire, not the (decoded) bytes the archive keeps.
@@ -26,12 +26,10 @@ TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
 def export_warc(
-    archive: Archive, path: str | Path, sites: Iterable[str] = (), software: str = ""
+    archive: ArchiveReader, path: str | Path, sites: Iterable[str] = (), software: str = ""
 ) -> Counter[str]:
     """Write the captures (of ``sites``, or all) to ``path`` (gzipped per record when it ends in
     ``.gz``), oldest first. Returns how many records of each type were written."""
-    sites = list(sites)
-    where = f"where site in ({', '.join('?' * len(sites))})" if sites else ""
     counts: Counter[str] = Counter()
     written: dict[int, tuple[str, str, str]] = {}  # capture id -> (payload digest, URL, WARC date)
     with open(path, "wb") as output:
@@ -43,9 +41,7 @@ def export_warc(
             )
         )
         counts["warcinfo"] += 1
-        ids = [row[0] for row in archive.db.execute(f"select id from pages {where} order by id", sites)]
-        for page_id in ids:  # one capture in memory at a time
-            page = archive.db["pages"].get(page_id)
+        for page in archive.captures(sites):  # one capture in memory at a time
             date = _warc_date(page["fetched_at"])
             request = _request_record(writer, page["url"], date)
             http = _http_headers(page["status"], json.loads(page["headers"] or "{}"))
@@ -65,7 +61,7 @@ def export_warc(
                     warc_headers_dict=concurrent,
                 )
             else:
-                held = page if page["body"] is not None else archive.db["pages"].get(page["revisit_of"])
+                held = page if page["body"] is not None else archive.capture(page["revisit_of"])
                 body = unpack(held["body"])
                 http.replace_header("Content-Length", str(len(body)))
                 record = writer.create_warc_record(
@@ -79,7 +75,11 @@ def export_warc(
             writer.write_record(record)
             writer.write_record(request)
             if original is None:
-                written[page_id] = (record.rec_headers.get_header("WARC-Payload-Digest"), page["url"], date)
+                written[page["id"]] = (
+                    record.rec_headers.get_header("WARC-Payload-Digest"),
+                    page["url"],
+                    date,
+                )
             counts[record.rec_type] += 1
             counts["request"] += 1
     return counts

@@ -8,7 +8,7 @@ from conftest import FAST, free_port, get_json, serving, start_newsarchive, writ
 
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
-from storage.loader import Archive
+from storage.archive import Archive
 
 READS = [
     "/archive/articles.json?_size=5&_facet=site&_facet=language",

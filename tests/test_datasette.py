@@ -15,7 +15,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from crawler.demo.server import DemoServer
-from storage.loader import Archive
+from storage.archive import Archive
 from storage.records import Article, Capture
 
 # Debian's packages, installed by .ci/run.

@@ -24,8 +24,8 @@ from conftest import FAST, REPO, free_port, start_newsarchive, write_sites
 from crawler.demo.check import score
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
+from storage.archive import Archive
 from storage.handover import LOADING, QUEUE, Handover, Loader
-from storage.loader import Archive
 from storage.records import Article, Capture
 
 

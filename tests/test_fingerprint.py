@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from storage.dedupe import NEAR_DUPLICATE_RESEMBLANCE, SKETCH_MARGIN
 from storage.fingerprint import (
     estimated_resemblance,
     pack_sketch,
@@ -12,7 +13,6 @@ from storage.fingerprint import (
     sketch,
     unpack_sketch,
 )
-from storage.loader import NEAR_DUPLICATE_RESEMBLANCE, SKETCH_MARGIN
 
 VOCABULARY = [f"word{i}" for i in range(3000)]
 

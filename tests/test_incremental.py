@@ -10,7 +10,7 @@ from conftest import crawl, write_sites
 
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite, sample_articles
-from storage.loader import Archive
+from storage.archive import Archive
 from storage.records import Article, Capture
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.loader import Archive, Outcome
-from storage.records import Article, Capture
+from storage.archive import Archive
+from storage.records import Article, Capture, Outcome
 from storage.schema import SCHEMA_VERSION, SchemaError
 
 BODY = "The Director-General received the delegation in Rabat.\nBoth sides agreed on a plan."
@@ -518,7 +518,7 @@ def test_an_exact_copy_published_earlier_becomes_the_article_and_the_later_url_i
     ],
 )
 def test_which_publication_came_first(first, second, earlier):
-    from storage.loader import published_before
+    from storage.dedupe import published_before
 
     assert published_before(first, second) is earlier
 

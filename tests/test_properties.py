@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.dates import parse_date
-from storage.loader import Archive
+from storage.archive import Archive
 from storage.records import Article, Capture
 
 MONTHS = {

@@ -12,7 +12,7 @@ from conftest import crawl, newsarchive, write_sites
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.server import DemoServer
-from storage.loader import Archive
+from storage.archive import Archive
 from storage.records import Article, Capture
 from storage.warc import export_warc
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.loader import Archive
+from storage.reader import ArchiveReader
 from storage.urls import canonicalize
 
 
@@ -23,9 +23,9 @@ class Score:
         )
 
 
-def score(archive: Archive, site: str, truth: list[dict[str, str]]) -> Score:
+def score(archive: ArchiveReader, site: str, truth: list[dict[str, str]]) -> Score:
     """Compare the archived articles of ``site`` with the truth, field by field."""
-    rows = {row["url"]: row for row in archive.db["articles"].rows_where("site = ?", [site])}
+    rows = {row["url"]: row for row in archive.articles(site)}
     found = [(expected, rows.get(canonicalize(expected["url"]))) for expected in truth]
     stored = [(e, r) for e, r in found if r is not None]
     return Score(

@@ -42,8 +42,9 @@ from crawler import discovery
 from crawler.dates import in_window, parse_date, url_date
 from crawler.items import FetchedPage, NotStored
 from crawler.sites import Site, load_sites, looks_like_article, select_sites
+from storage.archive import Archive
 from storage.handover import read_known
-from storage.loader import Archive, Known
+from storage.records import Known
 from storage.urls import canonicalize, host_of
 
 MODES = ("crawl", "backfill", "probe")
