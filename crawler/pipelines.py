@@ -187,7 +187,7 @@ class ArchivePipeline:
         # Else the unanswered were still waiting their turn; or, in a distributed crawl, were
         # answered to another worker.
         if reason == "finished" and not self.shared:
-            for url in sorted(spider.unanswered()):
+            for url in sorted(spider.frontier.unanswered()):
                 self.record(url, "dropped", reason="filtered on the way: redirected off-site or in a loop")
         stats = self.stats
         outcomes = {name: stats.get_value(f"archive/{name}", 0) for name in Outcome}

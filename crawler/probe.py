@@ -27,7 +27,7 @@ def entry(spider: NewsSpider, name: str) -> dict[str, Any]:
         table["sitemaps"] = spider.guessed_sitemaps
     if spider.found_feeds:
         table["feeds"] = spider.found_feeds
-    urls = sorted(set().union(*spider.route_urls.values())) if spider.route_urls else []
+    urls = sorted(set().union(*spider.frontier.route_urls.values())) if spider.frontier.route_urls else []
     if patterns := discovery.article_patterns(urls):
         table["article_patterns"] = patterns
     return table
@@ -38,7 +38,7 @@ def report(spider: NewsSpider, stats: dict[str, Any]) -> list[str]:
 
     def route(name: str) -> str:
         requests = stats.get(f"archive/route/{name}/requests", 0)
-        found = len(spider.route_urls.get(name, ()))
+        found = len(spider.frontier.route_urls.get(name, ()))
         return f"{requests} requests, {found} article URLs"
 
     api = (

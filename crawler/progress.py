@@ -53,7 +53,7 @@ class Progress:
         spider = self.crawler.spider
         # The API announces its post count; sitemaps list every article they know.
         total = getattr(spider, "api_total", None) or len(
-            getattr(spider, "route_urls", {}).get("sitemap", ())
+            spider.frontier.route_urls.get("sitemap", ())
         )
         line = progress_line(
             spider.site.key, self.crawler.stats.get_stats(), total, time.monotonic() - self.started

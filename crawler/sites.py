@@ -51,35 +51,11 @@ class Site:
     # Extraction overrides (title, body, published -> CSS or XPath), where the generic path fails.
     selectors: Mapping[str, str] = field(default_factory=dict)
 
-    def is_article_url(self, url: str) -> bool:
-        """Whether ``url`` looks like one of this site's articles."""
-        path = urlsplit(url).path
-        if self.article_patterns:
-            return any(p.search(path) for p in self.article_patterns)
-        return looks_like_article(path)
-
     def is_listing_url(self, url: str) -> bool:
         """Whether ``url`` is one of the listing pages configured to paginate through."""
         parts = urlsplit(url)
         target = f"{parts.path}?{parts.query}" if parts.query else parts.path
         return any(p.search(target) for p in self.listing_patterns)
-
-
-# Without configured patterns: a dated permalink, a numeric id, or a long slug.
-_DATED = re.compile(r"/(19|20)\d{2}/\d{1,2}/(\d{1,2}/)?[^/]+/?$")
-_NUMERIC_ID = re.compile(r"/\d{3,}/?$")
-_SLUG = re.compile(r"/[^/]*[-_][^/]*[-_][^/]*[-_][^/]+/?$")  # four words or more
-_NOT_ARTICLE = re.compile(
-    r"/(page|category|tag|author|feed|wp-json|search)(/|$)|\.(pdf|jpe?g|png|gif|zip|docx?|xlsx?|mp[34])$",
-    re.IGNORECASE,
-)
-
-
-def looks_like_article(path: str) -> bool:
-    """A guess from the shape of a URL path, for sites that configure no pattern."""
-    if _NOT_ARTICLE.search(path):
-        return False
-    return bool(_DATED.search(path) or _NUMERIC_ID.search(path) or _SLUG.search(path))
 
 
 def sites_file(option: str | None = None) -> Path:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import REPO, toml_table
 
-from crawler.sites import SitesConfigError, load_sites, looks_like_article, select_sites, sites_file
+from crawler.frontier import Frontier
+from crawler.sites import SitesConfigError, load_sites, select_sites, sites_file
 
 GOOD = {"name": "Org", "start_urls": ["https://example.org/en/news/"]}
 
@@ -21,10 +22,12 @@ def test_shipped_sites_file_loads():
     assert {"icesco", "alecso", "demo"} <= set(sites)
     icesco = sites["icesco"]
     assert icesco.languages == ("en", "ar", "fr")
-    assert icesco.is_article_url(
-        "https://www.icesco.org/en/2022/06/19/alecso-director-general-visits-icescos-headquarters-in-rabat/"
+    frontier = Frontier(icesco, {})
+    assert frontier.is_article(
+        "https://www.icesco.org/en/2022/06/19/alecso-director-general-visits-icescos-headquarters-in-rabat/",
+        "listing",
     )
-    assert not icesco.is_article_url("https://icesco.org/en/category/news/")
+    assert not frontier.is_article("https://icesco.org/en/category/news/", "listing")
     assert "icesco.org" in icesco.allowed_domains
 
 
@@ -117,20 +120,3 @@ def test_sites_file_option_then_environment_then_working_directory(monkeypatch):
     assert str(sites_file(None)) == "/etc/news/sites.toml"
     monkeypatch.delenv("NEWSARCHIVE_SITES")
     assert str(sites_file(None)) == "sites.toml"
-
-
-@pytest.mark.parametrize(
-    ("path", "is_article"),
-    [
-        ("/en/2022/06/19/alecso-director-general-visits/", True),
-        ("/media-center/press-releases/1234", True),
-        ("/news/unesco-and-icesco-sign-a-new-agreement", True),
-        ("/en/news/page/2/", False),
-        ("/en/category/news/", False),
-        ("/en/about-us/", False),
-        ("/files/annual-report-2022-final.pdf", False),
-        ("/en/2022/06/", False),
-    ],
-)
-def test_article_urls_are_guessed_from_their_shape(path, is_article):
-    assert looks_like_article(path) is is_article

@@ -8,16 +8,16 @@ Discovery, from nothing but the start URLs (configuration adds to it):
 - feeds (RSS/Atom) and the WordPress REST API, whose dates and authors ride along as hints;
 - article pages' hreflang alternates: their translations.
 
-Only URLs that look like the site's articles are fetched (configured patterns, else the shapes
-that sitemaps, feeds and the API showed, else a guess from the URL), and only those the
-archive does not hold yet. Listings stop at the first page that brings nothing new, which ends
-endless pagination, calendars and other traps as well.
+What to fetch of each URL found is the frontier's decision (crawler/frontier.py): only URLs
+that look like the site's articles, and only those the archive does not hold yet or that
+changed. The spider turns its answers into requests, and counts them. Listings stop at the
+first page that brings nothing new, which ends endless pagination, calendars and other traps
+as well.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -26,30 +26,22 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import (
-    CannotResolveHostError,
     CloseSpider,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
     IgnoreRequest,
-    ResponseDataLossError,
 )
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.dates import in_window, parse_date, url_date
+from crawler.failures import UNANSWERED, failed_fetch
+from crawler.frontier import Frontier, Offer, Verdict
 from crawler.items import FetchedPage, NotStored
-from crawler.sites import Site, load_sites, looks_like_article, select_sites
+from crawler.sites import Site, load_sites, select_sites
 from storage.archive import Archive
 from storage.handover import read_known
 from storage.records import Known
-from storage.urls import canonicalize, host_of
+from storage.urls import canonicalize
 
-MODES = ("crawl", "backfill", "probe")
-# Routes whose every URL is an article (sitemaps also list other pages; listings everything).
-ARTICLE_ROUTES = {"feed", "api", "hreflang"}
 # Where a site keeps its sitemap when robots.txt does not say.
 SITEMAP_LOCATIONS = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml")
 # Child sitemaps of an index that list no articles: categories, tags, authors, static pages.
@@ -59,9 +51,6 @@ NOT_ARTICLE_SITEMAP = re.compile(
 )
 # A refetch asks "changed since?"; these answers are outcomes, not errors.
 REFETCH_STATUSES = [304, 404, 410]
-# A URL missing from the sitemaps is checked for deletion only when the sitemaps list at
-# least this share of the archived URLs (news sitemaps, for one, list just the last days).
-SITEMAP_COVERAGE = 0.9
 # With one request at a time per site, priorities order the crawl: the start pages first (they
 # announce feeds and the API), then robots.txt, the API, sitemaps and feeds, so that by the time
 # listings are paginated, the articles they link to are known and the listing can stop early.
@@ -78,28 +67,18 @@ class NewsSpider(scrapy.Spider):
         known_urls: dict[str, Known],
         mode: str = "crawl",
         modified_after: str | None = None,
+        window: tuple[str | None, str | None] = (None, None),
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        self.frontier = Frontier(site, known_urls, mode, window)  # raises on an unknown mode
         self.site = site
         self.mode = mode
-        self.known_urls = known_urls
         self.modified_after = modified_after if mode == "crawl" else None
         self.allowed_domains = list(site.allowed_domains)
-        self.offered: dict[str, dict[str, str]] = {}  # canonical URL -> hints, shared with its request
-        self.fetching: set[str] = set()  # canonical URLs requested in this run
-        self.answered: set[str] = set()  # ... that came back, as a response or an error
         self.consecutive_failures = 0  # requests in a row that got no answer at all
-        self.window: tuple[str | None, str | None] = (None, None)  # backfill --since, --until
-        self.route_urls: dict[str, set[str]] = defaultdict(set)
-        self.learned_shapes: set[str] = set()
         self.api_roots: set[str] = set()
         self.robots_seen: set[str] = set()
-        self.pending_sitemaps = 0
-        self.sitemaps_complete = True
-        self.sitemap_urls: set[str] = set()  # canonical URLs listed by (non-news) sitemaps
         # What `newsarchive add` reports and writes.
         self.found_sitemaps: list[str] = []  # announced by robots.txt
         self.guessed_sitemaps: list[str] = []  # found at a usual location
@@ -108,7 +87,7 @@ class NewsSpider(scrapy.Spider):
         self.api_total: int | None = None
 
     @classmethod
-    def from_crawler(cls, crawler, site: Site | str, mode: str = "crawl", **kwargs: Any):  # type: ignore[override]
+    def from_crawler(cls, crawler, site: Site | str, mode: str = "crawl", **kwargs: Any):  # type: ignore[no-untyped-def, override]
         settings = crawler.settings
         if isinstance(site, str):  # `scrapy crawl news -a site=NAME`
             path = settings["NEWSARCHIVE_SITES"]
@@ -121,29 +100,41 @@ class NewsSpider(scrapy.Spider):
             with Archive(settings["NEWSARCHIVE_DB"]) as archive:
                 known = archive.known_urls(site.key)
                 modified_after = archive.last_finished_crawl_start(site.key)
+        window = (settings.get("NEWSARCHIVE_SINCE"), settings.get("NEWSARCHIVE_UNTIL"))
         spider = super().from_crawler(
-            crawler, site=site, known_urls=known, mode=mode, modified_after=modified_after, **kwargs
+            crawler,
+            site=site,
+            known_urls=known,
+            mode=mode,
+            modified_after=modified_after,
+            window=window,
+            **kwargs,
         )
-        spider.max_listing_pages = (
-            PROBE_LISTING_PAGES if mode == "probe" else settings.getint("NEWSARCHIVE_MAX_LISTING_PAGES")
-        )
-        spider.listing_stop_pages = max(1, settings.getint("NEWSARCHIVE_LISTING_STOP_PAGES"))
-        spider.max_sitemap_depth = settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH")
-        spider.sitemap_maxsize = settings.getint("NEWSARCHIVE_SITEMAP_MAXSIZE")
-        spider.max_api_pages = settings.getint("NEWSARCHIVE_MAX_API_PAGES")
-        spider.own_robots = not settings.getbool("ROBOTSTXT_OBEY")
-        spider.window = (settings.get("NEWSARCHIVE_SINCE"), settings.get("NEWSARCHIVE_UNTIL"))
-        spider.max_consecutive_failures = settings.getint("NEWSARCHIVE_MAX_CONSECUTIVE_FAILURES")
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
         return spider
+
+    # The crawl's limits, as this run's settings (crawler/settings.py) say.
+    @property
+    def max_listing_pages(self) -> int:
+        return (
+            PROBE_LISTING_PAGES
+            if self.mode == "probe"
+            else self.settings.getint("NEWSARCHIVE_MAX_LISTING_PAGES")
+        )
+
+    @property
+    def sitemap_maxsize(self) -> int:
+        return self.settings.getint("NEWSARCHIVE_SITEMAP_MAXSIZE")
 
     # -- entry points ----------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.site.start_urls:
             yield self._request(url, self.parse_listing, "start", meta={"listing_page": 1})
-        if self.own_robots:  # else Scrapy's robots.txt middleware reads it (robots_parsed)
+        if not self.settings.getbool(
+            "ROBOTSTXT_OBEY"
+        ):  # else Scrapy's robots.txt middleware reads it (robots_parsed)
             for host in dict.fromkeys(_origin(u) for u in self.site.start_urls):
                 yield self._request(f"{host}/robots.txt", self.parse_robots, "robots", errback=self.no_robots)
         for url in self.site.sitemaps:
@@ -156,7 +147,7 @@ class NewsSpider(scrapy.Spider):
     def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
         """Scrapy fetched a host's robots.txt to obey it: take its sitemaps from the same copy."""
         origin = _origin(request.url)
-        if origin in self.robots_seen or not self._in_scope(request.url):
+        if origin in self.robots_seen or not self.frontier.in_scope(request.url):
             return
         protego = getattr(robotparser, "rp", None)  # ROBOTSTXT_PARSER's parsed file
         sitemaps = [urljoin(origin + "/", url) for url in getattr(protego, "sitemaps", ())]
@@ -183,21 +174,20 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
         self._count_request("sitemap")
-        self.pending_sitemaps -= 1
         try:
             children, pages = discovery.parse_sitemap(response, self.sitemap_maxsize)
         except discovery.InvalidSitemap as error:
-            if not response.meta.get("probe"):
-                self.sitemaps_complete = False
+            guessed = response.meta.get("probe")
+            if not guessed:
                 self._count("invalid_sitemap")
                 self.logger.warning("Ignoring invalid sitemap %s: %s", response.url, error)
                 yield NotStored(response.url, "invalid_sitemap", response.status, str(error))
-            yield from self._when_sitemaps_done()
+            yield from self._refetch_dropped(self.frontier.sitemap_read(failed=not guessed))
             return
         if response.meta.get("probe"):
             self.guessed_sitemaps.append(response.url)
         depth = response.meta["sitemap_depth"] + 1
-        if children and depth > self.max_sitemap_depth:
+        if children and depth > self.settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH"):
             self._count("sitemap_too_deep")
             self.logger.warning("Not following sitemaps nested deeper than %d at %s", depth - 1, response.url)
             children = []
@@ -206,10 +196,8 @@ class NewsSpider(scrapy.Spider):
                 self._count("sitemap_skipped")
                 continue
             yield self._sitemap_request(child.url, depth)
-        if not any("published" in link.hints for link in pages):  # news sitemaps list days only
-            self.sitemap_urls.update(canonicalize(link.url) for link in pages)
         yield from self._article_requests(pages, "sitemap")
-        yield from self._when_sitemaps_done()
+        yield from self._refetch_dropped(self.frontier.sitemap_read(pages))
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         self._count_request("feed")
@@ -234,7 +222,7 @@ class NewsSpider(scrapy.Spider):
         if page == 1:
             self.api_total = int(response.headers.get("X-WP-Total", b"0") or 0) or len(links)
             if self.mode != "probe":
-                for following in range(2, min(pages, self.max_api_pages) + 1):
+                for following in range(2, min(pages, self.settings.getint("NEWSARCHIVE_MAX_API_PAGES")) + 1):
                     yield self._api_request(api_root, following)
         yield from self._article_requests(links, "api")
 
@@ -250,12 +238,12 @@ class NewsSpider(scrapy.Spider):
             if self.site.is_listing_url(url):
                 listings.append(url)
                 continue
-            first, request = self._offer(discovery.Link(url), "listing")
-            fresh += first
-            if request:
-                yield request
+            offer = self._offer(discovery.Link(url), "listing")
+            fresh += offer.fresh
+            if offer.fetch:
+                yield self._article_request(offer)
         stale = 0 if fresh else response.meta.get("stale_pages", 0) + 1
-        if stale >= self.listing_stop_pages:
+        if stale >= max(1, self.settings.getint("NEWSARCHIVE_LISTING_STOP_PAGES")):
             # Listings are newest first: pages with nothing new mean the rest is archived, or
             # that the "next" page repeats itself (endless pagination, calendars).
             self._count("listing_stopped")
@@ -264,12 +252,12 @@ class NewsSpider(scrapy.Spider):
             self._count("listing_page_cap")
             self.logger.info("Stopping pagination at page %d of %s", page, response.url)
             return
-        for url in dict.fromkeys(url for url in listings if self._in_scope(url)):
+        for url in dict.fromkeys(url for url in listings if self.frontier.in_scope(url)):
             meta = {"listing_page": page + 1, "stale_pages": stale}
             yield self._request(url, self.parse_listing, "listing", meta=meta)
 
     def parse_article(self, response: Response, hints: dict[str, str]) -> Iterable[Any]:
-        self.answered.add(_requested_url(response.request))
+        self.frontier.answer(_requested_url(response.request))
         if response.status in REFETCH_STATUSES:  # a known article: not modified, or gone
             self._count(f"refetch/{response.status}")
             yield self._page(response, hints)
@@ -300,14 +288,12 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterable[scrapy.Request | NotStored]:
         """A request that failed for good (after retries): logged with its URL and counted."""
         if "sitemap_depth" in failure.request.meta:
-            self.pending_sitemaps -= 1
             probe = failure.request.meta["probe"]
-            self.sitemaps_complete &= probe
-            yield from self._when_sitemaps_done()
+            yield from self._refetch_dropped(self.frontier.sitemap_read(failed=not probe))
             if probe:  # a guessed location that is not there: no error
                 self.logger.debug("No sitemap at %s: %s", failure.request.url, failure.getErrorMessage())
                 return
-        self.answered.add(_requested_url(failure.request))
+        self.frontier.answer(_requested_url(failure.request))
         failed = failed_fetch(failure)
         if failure.check(IgnoreRequest):
             # Scrapy dropped it on purpose: off-site, robots.txt, too many redirects.
@@ -319,7 +305,7 @@ class NewsSpider(scrapy.Spider):
         yield failed
         if failed.outcome in UNANSWERED:
             self.consecutive_failures += 1
-            if self.consecutive_failures == self.max_consecutive_failures:
+            if self.consecutive_failures == self.settings.getint("NEWSARCHIVE_MAX_CONSECUTIVE_FAILURES"):
                 # The site is down or the network is gone: each request left would only time
                 # out. What is stored stays; the next run fetches the rest.
                 raise CloseSpider("site_unreachable")
@@ -328,87 +314,53 @@ class NewsSpider(scrapy.Spider):
         """Any answer, even an error page, shows that the site is reachable."""
         self.consecutive_failures = 0
 
-    def unanswered(self) -> set[str]:
-        """Article URLs requested that never came back: Scrapy dropped them on the way (a
-        redirect off-site, or back to a URL already requested), or the run stopped first."""
-        return self.fetching - self.answered
-
     def closed(self, reason: str) -> None:
-        archived = sum(url in self.known_urls and url not in self.fetching for url in self.offered)
-        self.crawler.stats.set_value("archive/skipped_known", archived)
+        self.crawler.stats.set_value("archive/skipped_known", self.frontier.skipped_known())
 
     # -- what a page announces ---------------------------------------------------------
 
     def _announced(self, response: TextResponse) -> Iterable[scrapy.Request]:
         """Feeds, the WordPress API and other-language listings a start page links to."""
         for url in discovery.feed_links(response):
-            if self._in_scope(url) and url not in self.found_feeds:
+            if self.frontier.in_scope(url) and url not in self.found_feeds:
                 self.found_feeds.append(url)
                 yield self._request(url, self.parse_feed, "feed")
         root = discovery.wp_api_root(response)
-        if root and self._in_scope(root) and root not in self.api_roots:
+        if root and self.frontier.in_scope(root) and root not in self.api_roots:
             self.api_roots.add(root)
             yield self._api_request(root, 1)
         if language := response.xpath("/html/@lang").get():
             self.found_languages.add(language.split("-")[0].lower())
         if response.meta["listing_page"] == 1:
             for url in discovery.alternate_languages(response):
-                if self._in_scope(url):
+                if self.frontier.in_scope(url):
                     yield self._request(url, self.parse_listing, "listing", meta={"listing_page": 1})
 
     # -- the scheduling of article URLs ------------------------------------------------
 
     def _article_requests(self, links: Iterable[discovery.Link], route: str) -> Iterable[scrapy.Request]:
         for link in links:
-            _, request = self._offer(link, route)
-            if request:
-                yield request
+            offer = self._offer(link, route)
+            if offer.fetch:
+                yield self._article_request(offer)
 
-    def _offer(self, link: discovery.Link, route: str) -> tuple[bool, scrapy.Request | None]:
-        """Consider an article URL found by ``route``: (first seen in this run, request or None).
-
-        A URL is fetched at most once per run, with the hints of every route that found it:
-        when the archive lacks it, or holds it but a route says it changed since (then with a
-        conditional request). Probing fetches no article.
-        """
-        if not self._in_scope(link.url) or not self._is_article(link.url, route):
-            return False, None
-        url = canonicalize(link.url)
-        if url not in self.route_urls[route]:
-            self.route_urls[route].add(url)
+    def _offer(self, link: discovery.Link, route: str) -> Offer:
+        """The frontier's answer for an article URL found by ``route``, counted."""
+        offer = self.frontier.offer(link, route)
+        if offer.found:
             self._count(f"route/{route}/found")
-        first = url not in self.offered
-        hints = self.offered.setdefault(url, {})
-        # How discovery knows it for an article's URL: extraction keeps a short page of a route
-        # that lists articles only, or that matched the site's own article patterns.
-        hints.setdefault("route", "pattern" if route == "listing" and self.site.article_patterns else route)
-        for key, value in link.hints.items():
-            hints.setdefault(key, value)
-        if route != "listing":
-            self.learned_shapes.add(discovery.url_shape(url))
-        if url in self.fetching or self.mode == "probe":
-            return first, None
-        if not self._in_window(url, hints):
-            self._count("outside_window")
-            return first, None
-        known = self.known_urls.get(url)
-        if known is None:
+        if offer.verdict is Verdict.NEW:
             self._count(f"route/{route}/new")
-            request = self._request(url, self.parse_article, "article", cb_kwargs={"hints": hints})
-        elif _changed_since(link.hints.get("modified"), known.last_seen):
+        elif offer.verdict is Verdict.CHANGED:
             self._count("refetch/changed")
-            request = self._refetch_request(url, known, hints)
-        else:
-            return first and self.mode == "backfill", None
-        self.fetching.add(url)
-        return first, request
+        elif offer.verdict is Verdict.OUTSIDE_WINDOW:
+            self._count("outside_window")
+        return offer
 
-    def _in_window(self, url: str, hints: dict[str, str]) -> bool:
-        """Whether a URL may hold an article of the backfill's window, as far as its sources
-        (or a dated permalink, give or take a day of time zone) tell before fetching it."""
-        if hints.get("published") or hints.get("modified"):
-            return in_window(hints.get("published") or hints.get("modified"), *self.window)
-        return in_window(url_date(url), *self.window, slack_days=1)
+    def _article_request(self, offer: Offer) -> scrapy.Request:
+        if offer.known is None:
+            return self._request(offer.url, self.parse_article, "article", cb_kwargs={"hints": offer.hints})
+        return self._refetch_request(offer.url, offer.known, offer.hints)
 
     def _refetch_request(self, url: str, known: Known, hints: dict[str, str]) -> scrapy.Request:
         """A conditional request for an archived article: a 304 costs no extraction."""
@@ -426,44 +378,11 @@ class NewsSpider(scrapy.Spider):
             meta={"handle_httpstatus_list": REFETCH_STATUSES},
         )
 
-    def _when_sitemaps_done(self) -> Iterable[scrapy.Request]:
-        """Once every sitemap is read: archived articles they no longer list may be gone."""
-        if (
-            self.pending_sitemaps
-            or not self.sitemaps_complete
-            or not self.sitemap_urls
-            or self.mode == "probe"
-        ):
-            return
-        alive = {url for url, known in self.known_urls.items() if known.canonical and known.gone_at is None}
-        missing = alive - self.sitemap_urls - self.fetching
-        self.sitemap_urls = set()  # once per run
-        if not alive or len(missing) > (1 - SITEMAP_COVERAGE) * len(alive):
-            return
-        for url in sorted(missing):
+    def _refetch_dropped(self, urls: list[str]) -> Iterable[scrapy.Request]:
+        """Archived articles the sitemaps no longer list may be gone: asked again."""
+        for url in urls:
             self._count("refetch/missing")
-            self.offered[url] = {}
-            self.fetching.add(url)
-            yield self._refetch_request(url, self.known_urls[url], {})
-
-    def _is_article(self, url: str, route: str) -> bool:
-        if self.site.article_patterns:
-            return self.site.is_article_url(url)
-        if route in ARTICLE_ROUTES:
-            return True
-        if route == "listing" and self.learned_shapes:
-            return discovery.url_shape(url) in self.learned_shapes
-        return looks_like_article(urlsplit(url).path)
-
-    def _in_scope(self, url: str) -> bool:
-        """On the site (its allowed domains), and not a trap's path."""
-        # Not scrapy.utils.url.url_is_from_any_domain: it compares the netloc, port included,
-        # so http://127.0.0.1:8765/ is outside ["127.0.0.1"].
-        host = host_of(url)
-        on_site = host in self.site.allowed_domains or any(
-            host.endswith("." + domain) for domain in self.site.allowed_domains
-        )
-        return on_site and not discovery.repeating_path(url)
+            yield self._refetch_request(url, self.frontier.known[url], {})
 
     # -- requests --------------------------------------------------------------------
 
@@ -472,7 +391,7 @@ class NewsSpider(scrapy.Spider):
             yield self._sitemap_request(origin + path, depth=1, probe=True)
 
     def _sitemap_request(self, url: str, depth: int, probe: bool = False) -> scrapy.Request:
-        self.pending_sitemaps += 1
+        self.frontier.sitemap_requested()
         return self._request(
             url,
             self.parse_sitemap,
@@ -481,7 +400,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _api_request(self, api_root: str, page: int) -> scrapy.Request:
-        url = discovery.wp_posts_url(api_root, page, self.modified_after, *self.window)
+        url = discovery.wp_posts_url(api_root, page, self.modified_after, *self.frontier.window)
         return self._request(url, self.parse_wp_posts, "api", cb_kwargs={"api_root": api_root, "page": page})
 
     def _request(self, url: str, callback, kind: str, **kwargs: Any) -> scrapy.Request:
@@ -500,18 +419,6 @@ def _requested_url(request: scrapy.Request) -> str:
     return canonicalize(request.meta.get("redirect_urls", [request.url])[0])
 
 
-def _changed_since(modified: str | None, last_seen: str) -> bool:
-    """Whether a source's modification date is later than our last sight of the page."""
-    if not (modified := parse_date(modified)):
-        return False
-    if len(modified) == 10:  # a date only: later on the calendar
-        return modified > last_seen[:10]
-    changed = datetime.fromisoformat(modified)
-    if changed.tzinfo is None:  # no zone given: the comparison would be a guess
-        return changed.date().isoformat() > last_seen[:10]
-    return changed > datetime.fromisoformat(last_seen)
-
-
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -520,29 +427,3 @@ def _origin(url: str) -> str:
 def _is_html(response: TextResponse) -> bool:
     content_type = response.headers.get("Content-Type", b"text/html").decode("latin-1").lower()
     return "html" in content_type
-
-
-# Failures that mean no answer came at all: many in a row, and the site is unreachable.
-UNANSWERED = frozenset({"timeout", "dns", "refused", "truncated", "failed"})
-# What a failed request's error says of it, most specific first (scrapy.exceptions).
-FAILURE_OUTCOMES = (
-    (HttpError, "http_error"),
-    (DownloadTimeoutError, "timeout"),
-    (DownloadCancelledError, "too_large"),  # DOWNLOAD_MAXSIZE, or a decompression bomb
-    (CannotResolveHostError, "dns"),
-    (DownloadConnectionRefusedError, "refused"),
-    (ResponseDataLossError, "truncated"),
-    (IgnoreRequest, "ignored"),  # off-site, too many redirects, robots.txt (below)
-)
-
-
-def failed_fetch(failure: Failure) -> NotStored:
-    """The outcome of a request that failed for good: why, and the status if there was one."""
-    outcome = next((name for kind, name in FAILURE_OUTCOMES if failure.check(kind)), "failed")
-    reason = failure.getErrorMessage()
-    if outcome == "ignored" and "robots.txt" in reason:
-        outcome = "robots"
-    elif outcome == "ignored" and "DOWNLOAD_MAXSIZE" in reason:  # a compression bomb
-        outcome = "too_large"
-    response = getattr(failure.value, "response", None)
-    return NotStored(failure.request.url, outcome, response.status if response else None, reason)

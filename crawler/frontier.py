@@ -1,0 +1,241 @@
+"""What a crawl does with each URL it discovers: pure decisions, without Scrapy or a network.
+
+Given a site, what the archive holds of it (``Known``), the run's mode and its window, the
+``Frontier`` answers, for each URL a sitemap, feed, API page or listing offers: out of scope,
+not an article, or an article that is new (fetch it), known and changed since (fetch it
+conditionally, with its validators), known and unchanged, or outside the window. Once every
+sitemap is read, it names the archived URLs that the sitemaps dropped (their deletion is
+checked with a conditional request). The spider (crawler/spiders/news.py) turns these answers
+into requests and counts them.
+
+It is also the one home of "is this an article URL?" (``is_article``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from crawler.dates import in_window, parse_date, url_date
+from crawler.discovery import Link, repeating_path, url_shape
+from crawler.sites import Site
+from storage.records import Known
+from storage.urls import canonicalize, host_of
+
+MODES = ("crawl", "backfill", "probe")
+# Routes whose every URL is an article (sitemaps also list other pages; listings everything).
+ARTICLE_ROUTES = frozenset({"feed", "api", "hreflang"})
+# A URL missing from the sitemaps is checked for deletion only when the sitemaps list at
+# least this share of the archived URLs (news sitemaps, for one, list just the last days).
+SITEMAP_COVERAGE = 0.9
+
+# Without configured patterns: a dated permalink, a numeric id, or a long slug.
+_DATED = re.compile(r"/(19|20)\d{2}/\d{1,2}/(\d{1,2}/)?[^/]+/?$")
+_NUMERIC_ID = re.compile(r"/\d{3,}/?$")
+_SLUG = re.compile(r"/[^/]*[-_][^/]*[-_][^/]*[-_][^/]+/?$")  # four words or more
+_NOT_ARTICLE = re.compile(
+    r"/(page|category|tag|author|feed|wp-json|search)(/|$)|\.(pdf|jpe?g|png|gif|zip|docx?|xlsx?|mp[34])$",
+    re.IGNORECASE,
+)
+
+
+class Verdict(StrEnum):
+    """What becomes of an offered URL."""
+
+    OUT_OF_SCOPE = "out_of_scope"  # another site, or a trap's path
+    NOT_ARTICLE = "not_article"  # not the shape of the site's articles
+    OFFERED = "offered"  # already requested in this run, or a probe (which fetches no article)
+    OUTSIDE_WINDOW = "outside_window"  # its sources date it outside the backfill's window
+    NEW = "new"  # not archived: fetch it
+    CHANGED = "changed"  # archived, and a source says it changed since: fetch it conditionally
+    KNOWN = "known"  # archived and unchanged: not fetched
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The frontier's answer for one offered URL."""
+
+    verdict: Verdict
+    url: str = ""  # canonical
+    hints: dict[str, str] = field(default_factory=dict)  # of every route that offered it (shared)
+    known: Known | None = None  # what the archive holds, for a conditional request
+    fresh: bool = False  # news on a listing page: pagination goes on while a page brings some
+    found: bool = False  # the first time this route offers it
+
+    @property
+    def fetch(self) -> bool:
+        return self.verdict in (Verdict.NEW, Verdict.CHANGED)
+
+
+def looks_like_article(path: str) -> bool:
+    """A guess from the shape of a URL path, for sites that configure no pattern."""
+    if _NOT_ARTICLE.search(path):
+        return False
+    return bool(_DATED.search(path) or _NUMERIC_ID.search(path) or _SLUG.search(path))
+
+
+def changed_since(modified: str | None, last_seen: str) -> bool:
+    """Whether a source's modification date is later than our last sight of the page."""
+    if not (modified := parse_date(modified)):
+        return False
+    if len(modified) == 10:  # a date only: later on the calendar
+        return modified > last_seen[:10]
+    changed = datetime.fromisoformat(modified)
+    if changed.tzinfo is None:  # no zone given: the comparison would be a guess
+        return changed.date().isoformat() > last_seen[:10]
+    return changed > datetime.fromisoformat(last_seen)
+
+
+class Frontier:
+    """One run's decisions for one site (see the module's docstring)."""
+
+    def __init__(
+        self,
+        site: Site,
+        known: dict[str, Known],
+        mode: str = "crawl",
+        window: tuple[str | None, str | None] = (None, None),
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        self.site = site
+        self.known = known
+        self.mode = mode
+        self.window = window  # backfill --since, --until (ISO days)
+        self.offered: dict[str, dict[str, str]] = {}  # canonical URL -> hints, shared with its request
+        self.fetching: set[str] = set()  # canonical URLs requested in this run
+        self.answered: set[str] = set()  # ... that came back, as a response or an error
+        self.route_urls: dict[str, set[str]] = defaultdict(set)  # route -> article URLs it offered
+        self.learned_shapes: set[str] = set()  # URL shapes of articles that routes other than listings showed
+        self.pending_sitemaps = 0
+        self.sitemaps_complete = True  # no sitemap failed: their union is the site's list
+        self.sitemap_urls: set[str] = set()  # canonical URLs listed by (non-news) sitemaps
+
+    # -- scope and shape ---------------------------------------------------------------
+
+    def in_scope(self, url: str) -> bool:
+        """On the site (its allowed domains), and not a trap's path."""
+        # Not scrapy.utils.url.url_is_from_any_domain: it compares the netloc, port included,
+        # so http://127.0.0.1:8765/ is outside ["127.0.0.1"].
+        host = host_of(url)
+        domains = self.site.allowed_domains
+        on_site = host in domains or any(host.endswith("." + domain) for domain in domains)
+        return on_site and not repeating_path(url)
+
+    def is_article(self, url: str, route: str) -> bool:
+        """Whether ``url``, offered by ``route``, is one of the site's articles: its configured
+        patterns say so; else a route that lists only articles offered it; else it has the shape
+        of the articles other routes showed; else it looks like one."""
+        path = urlsplit(url).path
+        if self.site.article_patterns:
+            return any(pattern.search(path) for pattern in self.site.article_patterns)
+        if route in ARTICLE_ROUTES:
+            return True
+        if route == "listing" and self.learned_shapes:
+            return url_shape(url) in self.learned_shapes
+        return looks_like_article(path)
+
+    # -- article URLs --------------------------------------------------------------------
+
+    def offer(self, link: Link, route: str) -> Offer:
+        """Consider an article URL found by ``route``.
+
+        A URL is fetched at most once per run, with the hints of every route that found it:
+        when the archive lacks it, or holds it but a route says it changed since (then with a
+        conditional request). Probing fetches no article.
+        """
+        if not self.in_scope(link.url):
+            return Offer(Verdict.OUT_OF_SCOPE)
+        if not self.is_article(link.url, route):
+            return Offer(Verdict.NOT_ARTICLE)
+        url = canonicalize(link.url)
+        found = url not in self.route_urls[route]
+        self.route_urls[route].add(url)
+        first = url not in self.offered
+        hints = self.offered.setdefault(url, {})
+        # How discovery knows it for an article's URL: extraction keeps a short page of a route
+        # that lists articles only, or that matched the site's own article patterns.
+        hints.setdefault("route", "pattern" if route == "listing" and self.site.article_patterns else route)
+        for key, value in link.hints.items():
+            hints.setdefault(key, value)
+        if route != "listing":
+            self.learned_shapes.add(url_shape(url))
+        known = self.known.get(url)
+
+        def answer(verdict: Verdict) -> Offer:
+            if verdict in (Verdict.NEW, Verdict.CHANGED):
+                self.fetching.add(url)
+            # An archived article is no news to a nightly crawl; a backfill pages to the end.
+            fresh = first and (verdict is not Verdict.KNOWN or self.mode == "backfill")
+            return Offer(verdict, url, hints, known, fresh, found)
+
+        if url in self.fetching or self.mode == "probe":
+            return answer(Verdict.OFFERED)
+        if not self.in_window(url, hints):
+            return answer(Verdict.OUTSIDE_WINDOW)
+        if known is None:
+            return answer(Verdict.NEW)
+        if changed_since(link.hints.get("modified"), known.last_seen):
+            return answer(Verdict.CHANGED)
+        return answer(Verdict.KNOWN)
+
+    def in_window(self, url: str, hints: dict[str, str]) -> bool:
+        """Whether a URL may hold an article of the backfill's window, as far as its sources
+        (or a dated permalink, give or take a day of time zone) tell before fetching it."""
+        if dated := hints.get("published") or hints.get("modified"):
+            return in_window(dated, *self.window)
+        return in_window(url_date(url), *self.window, slack_days=1)
+
+    def answer(self, url: str) -> None:
+        """A requested URL came back (as a response or an error)."""
+        self.answered.add(canonicalize(url))
+
+    def unanswered(self) -> set[str]:
+        """Article URLs requested that never came back: Scrapy dropped them on the way (a
+        redirect off-site, or back to a URL already requested), or the run stopped first."""
+        return self.fetching - self.answered
+
+    def skipped_known(self) -> int:
+        """Archived URLs that discovery offered and the run did not fetch again."""
+        return sum(url in self.known and url not in self.fetching for url in self.offered)
+
+    # -- deletions -----------------------------------------------------------------------
+
+    def sitemap_requested(self) -> None:
+        self.pending_sitemaps += 1
+
+    def sitemap_read(self, links: Sequence[Link] = (), *, failed: bool = False) -> list[str]:
+        """A sitemap came back with its page ``links``, or ``failed`` (a guessed location that
+        is not there is no failure: not read, not counted). Once the last one is in: the
+        archived URLs to check for deletion (see dropped_from_sitemaps)."""
+        self.pending_sitemaps -= 1
+        self.sitemaps_complete &= not failed
+        if not any("published" in link.hints for link in links):  # news sitemaps list days only
+            self.sitemap_urls.update(canonicalize(link.url) for link in links)
+        return self.dropped_from_sitemaps()
+
+    def dropped_from_sitemaps(self) -> list[str]:
+        """Once every sitemap is read, and all of them were: the archived articles they no
+        longer list, when they list nearly all the others (SITEMAP_COVERAGE). Once per run; each
+        is marked as requested."""
+        if (
+            self.pending_sitemaps
+            or not self.sitemaps_complete
+            or not self.sitemap_urls
+            or self.mode == "probe"
+        ):
+            return []
+        alive = {url for url, known in self.known.items() if known.canonical and known.gone_at is None}
+        missing = alive - self.sitemap_urls - self.fetching
+        self.sitemap_urls = set()  # once per run
+        if not alive or len(missing) > (1 - SITEMAP_COVERAGE) * len(alive):
+            return []
+        for url in missing:
+            self.offered[url] = {}
+            self.fetching.add(url)
+        return sorted(missing)
