@@ -31,6 +31,8 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.stats import REQUEUED
+
 logger = logging.getLogger(__name__)
 
 # How often a worker says it is alive, and how long its silence takes to mean it is not.
@@ -160,7 +162,7 @@ class SharedScheduler(Scheduler):
                 back += 1
         if back:
             logger.warning("Put back %d requests in flight of workers that stopped answering", back)
-            self.stats.inc_value("archive/requeued", back)
+            self.stats.inc_value(REQUEUED, back)
         return back
 
     def close(self, reason: str) -> None:

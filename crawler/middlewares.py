@@ -16,6 +16,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
+from crawler.stats import RETRY_AFTER
+
 # The statuses whose Retry-After is a request to wait (RFC 9110 15.5.20 and RFC 6585 4).
 WAIT_STATUSES = (429, 503)
 
@@ -55,7 +57,7 @@ class RetryAfterMiddleware(RetryMiddleware):
             slot.delay = max(slot.delay, min(wait, self.max_wait))
             slot.jitter = 0.0  # as long as asked, not a random part of it
             slot.lastseen = time.monotonic()  # from this answer on (Scrapy's clock for the slot)
-            self.crawler.stats.inc_value("archive/retry_after")
+            self.crawler.stats.inc_value(RETRY_AFTER)
         elif slot is not None and key in self.paces and response.status < 400:
             slot.delay, slot.jitter = self.paces.pop(key)
         return super().process_response(request, response)

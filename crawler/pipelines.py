@@ -15,10 +15,12 @@ import scrapy
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler import stats
 from crawler.dates import in_window
 from crawler.distributed import worker_name
 from crawler.extract import extract_page
 from crawler.items import FetchedPage, NotStored
+from crawler.paths import archive_file
 from crawler.workers import extraction_pool, failure_reason
 from storage.archive import Archive
 from storage.handover import Handover
@@ -62,7 +64,7 @@ class ArchivePipeline:
     def __init__(self, crawler: scrapy.crawler.Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.db_path = crawler.settings["NEWSARCHIVE_DB"]
+        self.db_path = archive_file(crawler.settings.get("NEWSARCHIVE_DB"))
         self.batch_size = crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE")
         self.extract_timeout = crawler.settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT") or None
         self.window = (crawler.settings.get("NEWSARCHIVE_SINCE"), crawler.settings.get("NEWSARCHIVE_UNTIL"))
@@ -84,7 +86,7 @@ class ArchivePipeline:
         if self.shared:  # a worker of a distributed crawl: the loader writes the archive
             self.archive = Handover(settings["NEWSARCHIVE_REDIS_URL"], worker_name())
             self.batch_size = 1  # each article handed over at once: a worker killed holds none back
-            self.stats.set_value("archive/handed_over", 0)
+            self.stats.set_value(stats.HANDED_OVER, 0)
         else:
             threshold = settings.get("NEWSARCHIVE_NEAR_DUPLICATE")  # None: the archive's default
             self.archive = Archive(self.db_path, float(threshold) if threshold else None)
@@ -103,17 +105,17 @@ class ArchivePipeline:
             return
         if item.status == 304:  # asked "changed since?": no
             self.archive.touch(item.url, item.fetched_at, self.crawl_id)
-            self.stats.inc_value(f"archive/{Outcome.UNCHANGED}")
+            self.stats.inc_value(stats.UNCHANGED)
             return
         if item.status in (404, 410):  # an archived article the site no longer has
             self.archive.mark_gone(item.url, item.fetched_at, item.status, self.crawl_id)
-            self.stats.inc_value(f"archive/{Outcome.GONE}")
+            self.stats.inc_value(stats.GONE)
             logger.info("Gone (%d): %s", item.status, item.url)
             return
         capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at, item.hints)
         if self.archive.revisit(capture, self.crawl_id) is not None:
             # The same bytes as the last capture of this URL: the same article, not read again.
-            self.stats.inc_value(f"archive/{Outcome.UNCHANGED}")
+            self.stats.inc_value(stats.UNCHANGED)
             return
         selectors = self.crawler.spider.site.selectors
         job = self.pool.schedule(
@@ -125,7 +127,7 @@ class ArchivePipeline:
             article, packed = await asyncio.wrap_future(job)
         except Exception as error:  # this page's extraction failed; the crawl goes on
             reason = failure_reason(error)
-            self.stats.inc_value("archive/errors")
+            self.stats.inc_value(stats.ERRORS)
             logger.warning("Extraction failed (%s) for %s: %r", reason, item.url, error)
             self.record(item.url, reason, item.status, repr(error))
             return
@@ -135,7 +137,7 @@ class ArchivePipeline:
             # The capture is kept: a later `newsarchive reextract` may find the article in it.
             logger.debug("Not an article: %s", item.url)
             self.archive.refuse(capture, item.site, self.crawl_id)
-            self.stats.inc_value("archive/outcome/not_article")
+            self.stats.inc_value(stats.NOT_ARTICLE)
             return
         if not in_window(article.published, *self.window):
             logger.debug("Outside the window (%s): %s", article.published, item.url)
@@ -148,14 +150,14 @@ class ArchivePipeline:
     def record(self, url: str, outcome: str, status: int | None = None, reason: str | None = None) -> None:
         """A URL of this run that stored nothing, and why: in the archive and the run's stats."""
         self.archive.record_outcome(self.crawl_id, url, outcome, status, reason)
-        self.stats.inc_value(f"archive/outcome/{outcome}")
+        self.stats.inc_value(stats.outcome_key(outcome))
 
     def flush(self) -> None:
         if not self.batch:
             return
         outcomes = self.archive.store_many(self.batch, self.crawl_id)
         for outcome, count in outcomes.items():
-            self.stats.inc_value(f"archive/{outcome}", count)
+            self.stats.inc_value(stats.key(outcome), count)
         self.batch.clear()
 
     def close_spider(self) -> None:
@@ -189,14 +191,14 @@ class ArchivePipeline:
         if reason == "finished" and not self.shared:
             for url in sorted(spider.frontier.unanswered()):
                 self.record(url, "dropped", reason="filtered on the way: redirected off-site or in a loop")
-        stats = self.stats
-        outcomes = {name: stats.get_value(f"archive/{name}", 0) for name in Outcome}
-        outcomes["not_article"] = stats.get_value("archive/outcome/not_article", 0)
+        values = self.stats.get_stats()
+        outcomes = {name: values.get(stats.key(name), 0) for name in Outcome}
+        outcomes["not_article"] = values.get(stats.NOT_ARTICLE, 0)
         counts = {
-            "requests": stats.get_value("downloader/request_count", 0),
+            "requests": values.get("downloader/request_count", 0),
             **outcome_columns(outcomes),
-            "errors": stats.get_value("archive/errors", 0),
-            "routes": json.dumps(route_stats(stats.get_stats())),
+            "errors": values.get(stats.ERRORS, 0),
+            "routes": json.dumps(route_stats(values)),
         }
         if reason == "finished":
             status = "finished"
@@ -212,11 +214,11 @@ class ArchivePipeline:
             self.archive.close()
 
 
-def route_stats(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
+def route_stats(values: dict[str, Any]) -> dict[str, dict[str, int]]:
     """Per discovery route: requests made, article URLs found, and new ones fetched."""
     routes: dict[str, dict[str, int]] = {}
-    for key, value in stats.items():
-        if key.startswith("archive/route/"):
-            route, counter = key.removeprefix("archive/route/").split("/")
+    for key, value in values.items():
+        if key.startswith(stats.ROUTES):
+            route, counter = key.removeprefix(stats.ROUTES).split("/")
             routes.setdefault(route, {"requests": 0, "found": 0, "new": 0})[counter] = value
     return dict(sorted(routes.items()))

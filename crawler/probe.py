@@ -7,6 +7,7 @@ from typing import Any
 
 from crawler import discovery
 from crawler.spiders.news import NewsSpider
+from crawler.stats import route_key
 from storage.urls import host_of
 
 
@@ -37,7 +38,7 @@ def report(spider: NewsSpider, stats: dict[str, Any]) -> list[str]:
     """One line per discovery route: what it costs and how many articles it offers."""
 
     def route(name: str) -> str:
-        requests = stats.get(f"archive/route/{name}/requests", 0)
+        requests = stats.get(route_key(name, "requests"), 0)
         found = len(spider.frontier.route_urls.get(name, ()))
         return f"{requests} requests, {found} article URLs"
 

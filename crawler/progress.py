@@ -11,12 +11,14 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.stats import NEW, UPDATED
+
 INTERVAL = 1.0  # seconds between refreshes
 
 
 def progress_line(site: str, stats: dict[str, Any], total: int | None, elapsed: float) -> str:
     """``icesco: 1,240 pages, 1,180 articles stored of ~5,000, 3.1/s``"""
-    stored = stats.get("archive/new", 0) + stats.get("archive/updated", 0)
+    stored = stats.get(NEW, 0) + stats.get(UPDATED, 0)
     pages = stats.get("response_received_count", 0)
     of = f" of ~{total:,}" if total else ""
     rate = stored / elapsed if elapsed > 0 else 0.0
@@ -52,9 +54,7 @@ class Progress:
     def show(self) -> None:
         spider = self.crawler.spider
         # The API announces its post count; sitemaps list every article they know.
-        total = getattr(spider, "api_total", None) or len(
-            spider.frontier.route_urls.get("sitemap", ())
-        )
+        total = getattr(spider, "api_total", None) or len(spider.frontier.route_urls.get("sitemap", ()))
         line = progress_line(
             spider.site.key, self.crawler.stats.get_stats(), total, time.monotonic() - self.started
         )

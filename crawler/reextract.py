@@ -7,13 +7,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from crawler.extract import extract
-from crawler.settings import NEWSARCHIVE_EXTRACT_TIMEOUT
+from crawler.settings import NEWSARCHIVE_BATCH_SIZE, NEWSARCHIVE_EXTRACT_TIMEOUT
 from crawler.sites import Site
 from crawler.workers import EXTRACTION_FAILURES, extraction_pool, failure_reason
 from storage.archive import Archive
 from storage.records import StoredCapture
-
-BATCH_SIZE = 50  # articles per transaction
 
 # The counts that are not a field's name.
 TOTALS = ("articles", "changed", "not_article", "refused", "recovered", *EXTRACTION_FAILURES)
@@ -36,7 +34,7 @@ def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] =
     pool = extraction_pool()
     captures = archive.latest_captures(only)
     # A batch at a time: the pages in memory stay few however large the archive.
-    while batch := list(itertools.islice(captures, BATCH_SIZE)):
+    while batch := list(itertools.islice(captures, NEWSARCHIVE_BATCH_SIZE)):
         jobs = [
             pool.schedule(
                 extract, _arguments(capture, sites.get(capture.site)), timeout=NEWSARCHIVE_EXTRACT_TIMEOUT

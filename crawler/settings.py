@@ -17,8 +17,10 @@ NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = f"newsarchive/{__version__} (news archiving crawler; obeys robots.txt)"
 
 # -- where the archive and the configuration live (see crawler/sites.py) --------------------
-NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB", "archive.db")
-NEWSARCHIVE_SITES = os.environ.get("NEWSARCHIVE_SITES", "sites.toml")
+# None: crawler/paths.py's defaults ($NEWSARCHIVE_DB, else ./archive.db; $NEWSARCHIVE_SITES,
+# else ./sites.toml), as for `newsarchive`.
+NEWSARCHIVE_DB = None
+NEWSARCHIVE_SITES = None
 # Articles written per transaction: fewer commits, and a crash loses at most one batch.
 NEWSARCHIVE_BATCH_SIZE = 50
 # Dedupe rule 3: texts at least this alike (0..1, Jaccard of word 3-shingles) are

@@ -6,7 +6,6 @@ Which file: ``--sites PATH``, else ``$NEWSARCHIVE_SITES``, else ``./sites.toml``
 from __future__ import annotations
 
 import json
-import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -17,7 +16,6 @@ from urllib.parse import urlsplit
 from crawler.selectors import SELECTOR_FIELDS, InvalidSelector, compile_selector
 from storage.urls import host_of
 
-DEFAULT_SITES_FILE = "sites.toml"
 SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
@@ -56,11 +54,6 @@ class Site:
         parts = urlsplit(url)
         target = f"{parts.path}?{parts.query}" if parts.query else parts.path
         return any(p.search(target) for p in self.listing_patterns)
-
-
-def sites_file(option: str | None = None) -> Path:
-    """The sites file to use: the option, else $NEWSARCHIVE_SITES, else ./sites.toml."""
-    return Path(option or os.environ.get("NEWSARCHIVE_SITES") or DEFAULT_SITES_FILE)
 
 
 def load_sites(path: str | Path) -> dict[str, Site]:

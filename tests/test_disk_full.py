@@ -10,9 +10,9 @@ import subprocess
 
 from conftest import FAST, newsarchive, write_sites
 
-from crawler.cli import EXIT_UNWRITABLE
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
+from crawler.exit_codes import EXIT_UNWRITABLE
 
 ROOM = 1024 * 1024  # bytes a file of the archive may grow to: a few batches of articles
 

@@ -10,8 +10,8 @@ from conftest import FAST, newsarchive, write_sites
 from fixture_sites import OffsiteSite
 from hostile_site import ARTICLE_PATTERN, BAD, BAD_SITEMAPS, HostileHandler, HostileSite
 
-from crawler.cli import EXIT_ERRORS
 from crawler.demo.server import DemoServer
+from crawler.exit_codes import EXIT_ERRORS
 from storage.urls import canonicalize
 
 LIMITS = ["-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1", "-s", "NEWSARCHIVE_EXTRACT_TIMEOUT=3"]

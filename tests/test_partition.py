@@ -8,10 +8,10 @@ import sqlite3
 from conftest import FAST, newsarchive, write_sites
 from hostile_site import HostileHandler
 
-from crawler.cli import EXIT_ERRORS
 from crawler.demo.reply import Reply
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
+from crawler.exit_codes import EXIT_ERRORS
 
 ANSWERED = 60  # article pages the site serves before it stops answering
 

@@ -6,7 +6,8 @@ import pytest
 from conftest import REPO, toml_table
 
 from crawler.frontier import Frontier
-from crawler.sites import SitesConfigError, load_sites, select_sites, sites_file
+from crawler.paths import sites_file
+from crawler.sites import SitesConfigError, load_sites, select_sites
 
 GOOD = {"name": "Org", "start_urls": ["https://example.org/en/news/"]}
 

@@ -32,10 +32,11 @@ from scrapy.exceptions import (
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler import discovery
+from crawler import discovery, stats
 from crawler.failures import UNANSWERED, failed_fetch
 from crawler.frontier import Frontier, Offer, Verdict
 from crawler.items import FetchedPage, NotStored
+from crawler.paths import archive_file, sites_file
 from crawler.sites import Site, load_sites, select_sites
 from storage.archive import Archive
 from storage.handover import read_known
@@ -90,14 +91,14 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, site: Site | str, mode: str = "crawl", **kwargs: Any):  # type: ignore[no-untyped-def, override]
         settings = crawler.settings
         if isinstance(site, str):  # `scrapy crawl news -a site=NAME`
-            path = settings["NEWSARCHIVE_SITES"]
+            path = sites_file(settings.get("NEWSARCHIVE_SITES"))
             site = select_sites(load_sites(path), [site], path)[0]
         known: dict[str, Known] = {}
         modified_after = None
         if mode != "probe" and settings.get("NEWSARCHIVE_REDIS_URL"):  # as the loader published it
             known, modified_after = read_known(settings["NEWSARCHIVE_REDIS_URL"], site.key)
         elif mode != "probe":
-            with Archive(settings["NEWSARCHIVE_DB"]) as archive:
+            with Archive(archive_file(settings.get("NEWSARCHIVE_DB"))) as archive:
                 known = archive.known_urls(site.key)
                 modified_after = archive.last_finished_crawl_start(site.key)
         window = (settings.get("NEWSARCHIVE_SINCE"), settings.get("NEWSARCHIVE_UNTIL"))
@@ -315,7 +316,7 @@ class NewsSpider(scrapy.Spider):
         self.consecutive_failures = 0
 
     def closed(self, reason: str) -> None:
-        self.crawler.stats.set_value("archive/skipped_known", self.frontier.skipped_known())
+        self.crawler.stats.set_value(stats.SKIPPED_KNOWN, self.frontier.skipped_known())
 
     # -- what a page announces ---------------------------------------------------------
 
@@ -408,7 +409,7 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, priority=PRIORITY[kind], **kwargs)
 
     def _count(self, key: str) -> None:
-        self.crawler.stats.inc_value(f"archive/{key}")
+        self.crawler.stats.inc_value(stats.key(key))
 
     def _count_request(self, route: str) -> None:
         self._count(f"route/{route}/requests")

@@ -1,0 +1,116 @@
+"""What the commands share: their options, and how a user's mistake or a busy archive ends a
+command (one line, the README's exit code)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from crawler.exit_codes import EXIT_CONFIG, EXIT_LOCKED
+from crawler.paths import archive_file
+from crawler.sites import Site, SitesConfigError, load_sites
+from storage.archive import Archive
+from storage.lock import ArchiveLock, LockHeld
+from storage.schema import SchemaError
+
+db_option = click.option(
+    "--db",
+    default=None,
+    type=click.Path(dir_okay=False),
+    callback=lambda ctx, param, value: archive_file(value),
+    help="The archive (SQLite file) [default: $NEWSARCHIVE_DB, else ./archive.db].",
+)
+sites_option = click.option(
+    "--sites",
+    "sites_path",
+    default=None,
+    help="Sites file [default: $NEWSARCHIVE_SITES, else ./sites.toml].",
+)
+quiet_option = click.option(
+    "--quiet", is_flag=True, help="Log warnings only, and print the summary only when something failed."
+)
+log_file_option = click.option(
+    "--log-file", type=click.Path(dir_okay=False), help="Append the log to this file instead of stderr."
+)
+redis_option = click.option(
+    "--redis",
+    "redis_url",
+    default=None,
+    envvar="NEWSARCHIVE_REDIS_URL",
+    metavar="URL",
+    help="Work as one of many workers of a shared crawl (redis://HOST:6379/0), handing the "
+    "articles to `newsarchive load` [default: $NEWSARCHIVE_REDIS_URL; unset: this machine alone].",
+)
+set_option = click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this run (see crawler/settings.py), e.g. -s DOWNLOAD_DELAY=5.",
+)
+
+
+def run_archive(sites: list, mode: str, settings: Any) -> dict[str, dict[str, Any]]:
+    """The runner's run, its refusals (another run holds the archive; the archive is not
+    ours) turned into their exit codes."""
+    from crawler.runner import run_archive
+
+    try:
+        return run_archive(sites, mode, settings)
+    except LockHeld as error:
+        fail(error, EXIT_LOCKED)
+    except SchemaError as error:
+        fail(error)
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s/--set")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def read_sites(path: Path) -> dict[str, Site]:
+    try:
+        return load_sites(path)
+    except SitesConfigError as error:
+        fail(error)
+
+
+def must_exist(db: str, why: str) -> None:
+    """A missing archive, for a command that reads one, is a user's mistake: EXIT_CONFIG."""
+    if not Path(db).exists():
+        fail(f"{db} does not exist: {why}")
+
+
+def open_archive(db: str) -> Archive:
+    """The archive at ``db``; a file that is not an archive of ours (or a newer one) is a
+    user's mistake: EXIT_CONFIG."""
+    try:
+        return Archive(db)
+    except SchemaError as error:
+        fail(error)
+
+
+@contextlib.contextmanager
+def locked(db: str) -> Iterator[None]:
+    """Hold the archive's lock, or exit EXIT_LOCKED when another run holds it."""
+    try:
+        with ArchiveLock(db):
+            yield
+    except LockHeld as error:
+        fail(error, EXIT_LOCKED)
+
+
+def fail(error: Exception | str, code: int = EXIT_CONFIG) -> NoReturn:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(code)
