@@ -156,7 +156,7 @@ def trafilatura_alone(page: tuple[str, str]) -> bool:
 
 
 def extraction_alone(page: tuple[str, str]) -> bool:
-    """What the crawl's extraction workers do with a page (crawler/extract.py)."""
+    """What the crawl's extraction processes do with a page (crawler/extract.py)."""
     return extract(page[0], page[1], "org") is not None
 
 

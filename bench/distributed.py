@@ -97,7 +97,7 @@ def distributed(site_url: str, settings: list[str], workers: int, redis_url: str
         crawls = []
         for index in range(workers):
             cores = [CORES[(index * share + k) % len(CORES)] for k in range(share)]
-            extract = ["-s", f"NEWSARCHIVE_EXTRACT_WORKERS={share}"]
+            extract = ["-s", f"NEWSARCHIVE_EXTRACT_PROCESSES={share}"]
             command = [*CLI, "crawl", "org", "--redis", redis_url, *settings, *extract]
             crawls.append(
                 subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, preexec_fn=pinned(cores))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from trafilatura.deduplication import Simhash
 
-from crawler.demo.site import sample_articles
+from crawler.demo.articles import sample_articles
 from storage.archive import Archive
 from storage.records import Article, Capture, Outcome
 

@@ -30,7 +30,8 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 class MultilingualParserInfo(parserinfo):
     """dateutil's English words plus French and Arabic month and weekday names."""
 
-    MONTHS = [
+    # dateutil takes any number of names per month; typeshed's stub says two or three.
+    MONTHS: list[tuple[str, ...]] = [  # type: ignore[assignment]
         ("Jan", "January", "janvier", "janv", "يناير", "جانفي", "كانون الثاني"),
         ("Feb", "February", "février", "fevrier", "févr", "fevr", "فبراير", "فيفري", "شباط"),
         ("Mar", "March", "mars", "مارس", "آذار"),
@@ -44,7 +45,7 @@ class MultilingualParserInfo(parserinfo):
         ("Nov", "November", "novembre", "نوفمبر", "تشرين الثاني"),
         ("Dec", "December", "décembre", "decembre", "déc", "ديسمبر", "دجنبر", "كانون الأول"),
     ]
-    WEEKDAYS = [
+    WEEKDAYS: list[tuple[str, ...]] = [  # type: ignore[assignment]
         ("Mon", "Monday", "lundi", "الاثنين", "الإثنين"),
         ("Tue", "Tuesday", "mardi", "الثلاثاء"),
         ("Wed", "Wednesday", "mercredi", "الأربعاء", "الاربعاء"),
@@ -133,7 +134,7 @@ def first_date(
     """The first (source, raw string) candidate, in order of reliability, that parses to a
     plausible date."""
     for source, raw in candidates:
-        if (value := parse_date(raw, now, dayfirst)) is not None:
+        if raw and (value := parse_date(raw, now, dayfirst)) is not None:
             return Dated(value, " ".join(raw.split()), source)
     return None
 
@@ -180,8 +181,8 @@ def as_published_locally(
         return published  # stated in local time already
     days = [("url", day, day)] if (day := url_date(url)) else []
     for source, raw in statements:
-        value = parse_date(raw, dayfirst=dayfirst)
-        if value is None or value == published.value:
+        value = parse_date(raw, dayfirst=dayfirst) if raw else None
+        if not raw or value is None or value == published.value:
             continue
         if len(value) == 10:
             days.append((source, raw, value))

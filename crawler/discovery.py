@@ -92,7 +92,8 @@ def _sitemap_body(response: Response, max_size: int) -> bytes:
             raise InvalidSitemap(f"broken gzip: {error}") from None
     if isinstance(response, XmlResponse) or response.body.lstrip()[:5] == b"<?xml":
         return response.body
-    raise InvalidSitemap(f"not XML ({response.headers.get('Content-Type', b'?').decode(errors='replace')})")
+    content_type = response.headers.get("Content-Type") or b"?"
+    raise InvalidSitemap(f"not XML ({content_type.decode(errors='replace')})")
 
 
 def _sitemap_hints(entry: dict) -> dict[str, str]:
@@ -124,8 +125,8 @@ def parse_feed(response: Response) -> list[Link]:
         if not (href := entry.get("link")):
             continue
         # dict.get, not entry.get: feedparser answers "updated" with "published" when absent.
-        hints = {
-            key: dict.get(entry, source)
+        hints: dict[str, str] = {
+            key: str(dict.get(entry, source))
             for key, source in (("published", "published"), ("modified", "updated"), ("title", "title"))
             if dict.get(entry, source)
         }
@@ -275,14 +276,14 @@ def parse_wp_posts(response: Response) -> tuple[list[Link], int]:
             hints["title"] = html.unescape(title)
         embedded = post.get("_embedded") or {}
         if authors := [
-            a.get("name") for a in embedded.get("author", []) if isinstance(a, dict) and a.get("name")
+            str(a["name"]) for a in embedded.get("author", []) if isinstance(a, dict) and a.get("name")
         ]:
             hints["authors"] = "; ".join(authors)
         if isinstance(post.get("lang"), str):  # Polylang's and WPML's language field
             hints["language"] = post["lang"]
         links.append(Link(response.urljoin(post["link"]), hints))
     try:
-        pages = int(response.headers.get("X-WP-TotalPages", b"1"))
+        pages = int(response.headers.get("X-WP-TotalPages") or b"1")
     except ValueError:
         pages = 1
     return links, pages
@@ -358,3 +359,15 @@ def article_patterns(urls: list[str], min_group: int = 3) -> list[str]:
             )
         patterns.append("^" + "/".join(segments) + "$")
     return list(dict.fromkeys(patterns))
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def is_html(response: Response) -> bool:
+    """Whether a response says it is an HTML page (a response without a Content-Type may be)."""
+    content_type = (response.headers.get("Content-Type") or b"text/html").decode("latin-1").lower()
+    return "html" in content_type

@@ -84,7 +84,7 @@ class SharedScheduler(Scheduler):
         return scheduler
 
     def open(self, spider: scrapy.Spider) -> None:
-        prefix = f"newsarchive:{spider.site.key}"
+        prefix = f"newsarchive:{spider.site.key}"  # type: ignore[attr-defined]  # the news spider's
         self.queue_key = f"{prefix}:requests"
         self.in_flight_key = f"{prefix}:in_flight"
         self.workers_key = f"{prefix}:worker:"

@@ -176,7 +176,7 @@ def extract_page(
     hints: Mapping[str, Any] | None = None,
     selectors: Mapping[str, str] | None = None,
 ) -> tuple[Article | None, bytes]:
-    """An extraction worker's task: the page's article (see extract), and its raw bytes packed
+    """An extraction process's task: the page's article (see extract), and its raw bytes packed
     for the archive; all of it CPU work that the reactor and the archive's one writer are spared."""
     return extract(body, url, site, hints, selectors, content_type), pack(body)
 
@@ -204,7 +204,7 @@ def _extract_body(
     trafilatura's own sequence ends with its baseline (JSON-LD articleBody, <article>, the
     paragraphs) where its extractors find nothing.
     """
-    options = {
+    options: dict[str, Any] = {
         "include_comments": False,  # comment threads are not the article (and hurt real pages)
         "favor_precision": rules.favor_precision,
         "config": TRAFILATURA_CONFIG if rules.short_bodies else trafilatura.settings.DEFAULT_CONFIG,

@@ -10,6 +10,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from scrapy.http import Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -38,4 +39,9 @@ def failed_fetch(failure: Failure) -> NotStored:
     elif outcome == "ignored" and "DOWNLOAD_MAXSIZE" in reason:  # a compression bomb
         outcome = "too_large"
     response = getattr(failure.value, "response", None)
-    return NotStored(failure.request.url, outcome, response.status if response else None, reason)
+    return NotStored(failed_request(failure).url, outcome, response.status if response else None, reason)
+
+
+def failed_request(failure: Failure) -> Request:
+    """The request of an errback's failure (Scrapy sets it on the failure)."""
+    return failure.request  # type: ignore[attr-defined]

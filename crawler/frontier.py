@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.dates import in_window, parse_date, url_date
@@ -34,6 +35,11 @@ ARTICLE_ROUTES = frozenset({"feed", "api", "hreflang"})
 # least this share of the archived URLs (news sitemaps, for one, list just the last days).
 SITEMAP_COVERAGE = 0.9
 
+# Child sitemaps of an index that list no articles: categories, tags, authors, static pages.
+NOT_ARTICLE_SITEMAP = re.compile(
+    r"taxonom|categor|post_tag|[-_/]tags?[-_.]|users?[-_.]|authors?[-_.]|attachment|posts-page-|page-sitemap",
+    re.IGNORECASE,
+)
 # Without configured patterns: a dated permalink, a numeric id, or a long slug.
 _DATED = re.compile(r"/(19|20)\d{2}/\d{1,2}/(\d{1,2}/)?[^/]+/?$")
 _NUMERIC_ID = re.compile(r"/\d{3,}/?$")
@@ -77,6 +83,12 @@ def looks_like_article(path: str) -> bool:
     if _NOT_ARTICLE.search(path):
         return False
     return bool(_DATED.search(path) or _NUMERIC_ID.search(path) or _SLUG.search(path))
+
+
+def requested_url(meta: Mapping[str, Any], url: str) -> str:
+    """The canonical URL a request was first made for, before any redirect (from the request's
+    or its response's ``meta`` and ``url``)."""
+    return canonicalize(meta.get("redirect_urls", [url])[0])
 
 
 def changed_since(modified: str | None, last_seen: str) -> bool:
@@ -139,6 +151,11 @@ class Frontier:
         if route == "listing" and self.learned_shapes:
             return url_shape(url) in self.learned_shapes
         return looks_like_article(path)
+
+    def may_list_articles(self, sitemap_url: str) -> bool:
+        """Whether a child sitemap of an index may list articles (not the categories', tags',
+        authors' or static pages' sitemap of a CMS)."""
+        return not NOT_ARTICLE_SITEMAP.search(urlsplit(sitemap_url).path)
 
     # -- article URLs --------------------------------------------------------------------
 

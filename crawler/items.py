@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from scrapy.http import Response
 
 
 @dataclass
@@ -14,6 +17,13 @@ class FetchedPage:
     body: bytes  # raw, as served (after transfer decompression)
     fetched_at: str  # ISO 8601, UTC
     hints: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, response: Response, site: str, hints: dict[str, str]) -> FetchedPage:
+        """The page a response brought, fetched now."""
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        now = datetime.now(UTC).replace(microsecond=0).isoformat()
+        return cls(site, response.url, response.status, headers, response.body, now, hints)
 
 
 @dataclass

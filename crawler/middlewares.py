@@ -47,7 +47,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         # slot -> its delay and jitter before a server asked it to wait
         self.paces: dict[str, tuple[float, float]] = {}
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Without Scrapy's deprecated spider argument.
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         slot = downloader.slots.get(key)

@@ -19,9 +19,10 @@ from crawler import stats
 from crawler.dates import in_window
 from crawler.distributed import worker_name
 from crawler.extract import extract_page
+from crawler.extraction_pool import extraction_pool, failure_reason
 from crawler.items import FetchedPage, NotStored
 from crawler.paths import archive_file
-from crawler.workers import extraction_pool, failure_reason
+from crawler.spiders.news import NewsSpider
 from storage.archive import Archive
 from storage.handover import Handover
 from storage.records import ArchiveWriter, Article, Capture, Outcome, outcome_columns
@@ -51,7 +52,7 @@ WRITE_ERRORS = (sqlite3.OperationalError, redis.RedisError)
 class ArchivePipeline:
     """Extracts each fetched page and stores the articles in ``NEWSARCHIVE_DB``.
 
-    Extraction runs in a pool of processes (``NEWSARCHIVE_EXTRACT_WORKERS``, default one per
+    Extraction runs in a pool of processes (``NEWSARCHIVE_EXTRACT_PROCESSES``, default one per
     core) while the reactor goes on downloading; Scrapy's scraper holds at most
     ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes of responses whose items are in progress and stops
     taking new ones beyond, so the pages waiting for a worker stay bounded. Articles are
@@ -80,8 +81,14 @@ class ArchivePipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def open_spider(self) -> None:
+    @property
+    def spider(self) -> NewsSpider:
         spider = self.crawler.spider
+        assert isinstance(spider, NewsSpider)  # the project's one spider
+        return spider
+
+    def open_spider(self) -> None:
+        spider = self.spider
         settings = self.crawler.settings
         if self.shared:  # a worker of a distributed crawl: the loader writes the archive
             self.archive = Handover(settings["NEWSARCHIVE_REDIS_URL"], worker_name())
@@ -90,7 +97,7 @@ class ArchivePipeline:
         else:
             threshold = settings.get("NEWSARCHIVE_NEAR_DUPLICATE")  # None: the archive's default
             self.archive = Archive(self.db_path, float(threshold) if threshold else None)
-        self.pool = extraction_pool(self.crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS"))
+        self.pool = extraction_pool(self.crawler.settings.getint("NEWSARCHIVE_EXTRACT_PROCESSES"))
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 
     async def process_item(self, item: FetchedPage | NotStored) -> FetchedPage | NotStored:
@@ -117,7 +124,7 @@ class ArchivePipeline:
             # The same bytes as the last capture of this URL: the same article, not read again.
             self.stats.inc_value(stats.UNCHANGED)
             return
-        selectors = self.crawler.spider.site.selectors
+        selectors = self.spider.site.selectors
         job = self.pool.schedule(
             extract_page,
             (item.body, item.headers.get("Content-Type"), item.url, item.site, item.hints, selectors),
@@ -189,10 +196,10 @@ class ArchivePipeline:
         # Else the unanswered were still waiting their turn; or, in a distributed crawl, were
         # answered to another worker.
         if reason == "finished" and not self.shared:
-            for url in sorted(spider.frontier.unanswered()):
+            for url in sorted(self.spider.frontier.unanswered()):
                 self.record(url, "dropped", reason="filtered on the way: redirected off-site or in a loop")
         values = self.stats.get_stats()
-        outcomes = {name: values.get(stats.key(name), 0) for name in Outcome}
+        outcomes: dict[str, int] = {name: values.get(stats.key(name), 0) for name in Outcome}
         outcomes["not_article"] = values.get(stats.NOT_ARTICLE, 0)
         counts = {
             "requests": values.get("downloader/request_count", 0),

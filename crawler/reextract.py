@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from crawler.extract import extract
+from crawler.extraction_pool import EXTRACTION_FAILURES, extraction_pool, failure_reason
 from crawler.settings import NEWSARCHIVE_BATCH_SIZE, NEWSARCHIVE_EXTRACT_TIMEOUT
 from crawler.sites import Site
-from crawler.workers import EXTRACTION_FAILURES, extraction_pool, failure_reason
 from storage.archive import Archive
 from storage.records import StoredCapture
 

@@ -28,9 +28,9 @@ NEWSARCHIVE_BATCH_SIZE = 50
 # bench/duplicates.py (storage/dedupe.py).
 NEWSARCHIVE_NEAR_DUPLICATE = None
 # Processes that extract articles (trafilatura is CPU-bound): 0 means one per core.
-NEWSARCHIVE_EXTRACT_WORKERS = 0
+NEWSARCHIVE_EXTRACT_PROCESSES = 0
 # Seconds of work one page's extraction may take (a news page takes a tenth of one): past it,
-# its worker is killed and replaced and the page recorded as extract_timeout. 0: no limit.
+# its process is killed and replaced and the page recorded as extract_timeout. 0: no limit.
 NEWSARCHIVE_EXTRACT_TIMEOUT = 30
 # Sitemaps may be up to 50 MB uncompressed (sitemaps.org); pages get far less (below).
 NEWSARCHIVE_SITEMAP_MAXSIZE = 50 * 1024 * 1024

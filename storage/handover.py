@@ -23,7 +23,7 @@ import dataclasses
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import redis
@@ -89,7 +89,7 @@ class Handover:
     ) -> None:
         self._send("outcome", run, url=url, outcome=outcome, status=status, reason=reason)
 
-    def finish_crawl(self, run: str, status: str, reason: str, counts: dict[str, Any]) -> None:
+    def finish_crawl(self, run: str, status: str, reason: str, counts: Mapping[str, Any]) -> None:
         self._send("finish", run, status=status, reason=reason, counts=counts)
 
     def close(self) -> None:

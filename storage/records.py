@@ -38,7 +38,7 @@ class Article:
     # rules), trafilatura (plain, the fallback), selector (the site's body selector).
     extracted_by: str | None = None
     # Dedupe rule 3's MinHash sketch of ``text`` (storage/fingerprint.py), computed where the
-    # article is made: in a crawl by the extraction workers, in parallel, not by the archive's
+    # article is made: in a crawl by the extraction processes, in parallel, not by the archive's
     # one writer.
     sketch: tuple[int | None, ...] = field(init=False, repr=False, compare=False)
 
@@ -57,7 +57,7 @@ class Capture:
     fetched_at: str  # ISO 8601, UTC
     hints: dict[str, str] = field(default_factory=dict)  # what discovery knew of the URL
     # ``body`` packed for the archive (see pack), when done beforehand: in a crawl, by the
-    # extraction worker, in parallel, rather than by the archive's one writer.
+    # extraction process, in parallel, rather than by the archive's one writer.
     packed: bytes | None = field(default=None, repr=False, compare=False)
 
 

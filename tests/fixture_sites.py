@@ -24,8 +24,9 @@ import hashlib
 import itertools
 from html import escape
 
+from crawler.demo.articles import SampleArticle, sample_articles
 from crawler.demo.reply import Reply
-from crawler.demo.site import DemoSite, SampleArticle, sample_articles
+from crawler.demo.site import DemoSite
 
 HTML = "text/html; charset=UTF-8"
 

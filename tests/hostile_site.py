@@ -14,9 +14,9 @@ from html import escape
 
 from fixture_sites import article_page, listing_page, slug_of, urlset
 
+from crawler.demo.articles import SampleArticle, sample_articles
 from crawler.demo.reply import Reply
 from crawler.demo.server import Handler
-from crawler.demo.site import SampleArticle, sample_articles
 
 NAME = "Hostile Agency"
 HANG_SECONDS = 30  # longer than any DOWNLOAD_TIMEOUT a test sets

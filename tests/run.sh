@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test set-up and run, on a fresh machine: Debian's chromium and chromedriver (the
 # browser test) and redis-server (the distributed crawls' tests), a virtual environment with
-# the project and its test extras, then pytest. Arguments go to pytest (e.g. -x, -k NAME).
+# the project and its test extras, mypy over crawler/ and storage/, then pytest. Arguments go to pytest (e.g. -x, -k NAME).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v redis-server >/dev/null; then
@@ -11,4 +11,5 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || !
 fi
 python3 -m venv .venv
 .venv/bin/pip install -q -e '.[test]'
+.venv/bin/mypy  # crawler/ and storage/ (pyproject.toml's [tool.mypy])
 exec .venv/bin/python -m pytest "$@"

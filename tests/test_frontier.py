@@ -73,6 +73,22 @@ def test_article_urls_are_guessed_from_their_shape(path, is_article):
     assert looks_like_article(path) is is_article
 
 
+@pytest.mark.parametrize(
+    ("sitemap", "lists_articles"),
+    [
+        ("/wp-sitemap-posts-post-1.xml", True),
+        ("/post-sitemap2.xml", True),
+        ("/sitemap-news.xml", True),
+        ("/wp-sitemap-taxonomies-category-1.xml", False),
+        ("/post_tag-sitemap.xml", False),
+        ("/wp-sitemap-users-1.xml", False),
+        ("/page-sitemap.xml", False),
+    ],
+)
+def test_child_sitemaps_of_taxonomies_and_pages_are_not_read(sitemap, lists_articles):
+    assert frontier().may_list_articles("https://example.org" + sitemap) is lists_articles
+
+
 def test_a_new_url_is_fetched_once_with_the_hints_of_every_route():
     f = frontier()
     first = f.offer(Link(ARTICLE, {"published": "2024-03-05"}), "sitemap")

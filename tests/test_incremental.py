@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from conftest import crawl, write_sites
 
+from crawler.demo.articles import sample_articles
 from crawler.demo.server import DemoServer
-from crawler.demo.site import DemoSite, sample_articles
+from crawler.demo.site import DemoSite
 from storage.archive import Archive
 from storage.records import Article, Capture
 

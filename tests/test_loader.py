@@ -53,7 +53,7 @@ def test_new_article_is_stored_with_its_urls_and_capture(archive):
 
 
 def test_a_body_packed_beforehand_is_stored_as_it_came(archive):
-    # packed by an extraction worker (the pipeline), at a level the loader would not choose
+    # packed by an extraction process (the pipeline), at a level the loader would not choose
     raw = b"<p>raw</p>" * 100
     packed = zlib.compress(raw, 9)
     archive.store(article(), dataclasses.replace(capture(body=raw), packed=packed))

@@ -11,8 +11,9 @@ import time
 
 from conftest import FAST, crawl, newsarchive, start_newsarchive, write_sites
 
+from crawler.demo.articles import sample_articles
 from crawler.demo.server import DemoServer
-from crawler.demo.site import DemoSite, sample_articles
+from crawler.demo.site import DemoSite
 from crawler.progress import progress_line
 from storage.lock import ArchiveLock
 
@@ -115,7 +116,7 @@ def test_a_killed_backfill_resumes_and_stores_everything_once(tmp_path):
         process = start_backfill(tmp_path, "0.02")
         wait_for_articles(tmp_path, 60 + os.getpid() % 90)  # a different point each time
         process.kill()  # SIGKILL: no cleanup of any kind
-        # Its extraction workers, which hold its output pipes, leave with it.
+        # Its extraction processes, which hold its output pipes, leave with it.
         process.communicate(timeout=30)
         stored_before = count(tmp_path)
         assert 0 < stored_before < 300

@@ -22,9 +22,9 @@ from crawler.cli.common import (
     run_archive,
     sites_option,
 )
+from crawler.extraction_pool import EXTRACTION_FAILURES
 from crawler.paths import sites_file
 from crawler.sites import parse_site
-from crawler.workers import EXTRACTION_FAILURES
 
 
 @click.command("sites")
@@ -156,6 +156,7 @@ def demo(db: str, port: int, truth: str | None) -> None:
     """
     from crawler.demo.check import score
     from crawler.demo.server import DemoServer
+    from crawler.demo.site import DemoSite
     from crawler.runner import crawl_settings, summary
 
     try:
@@ -165,6 +166,7 @@ def demo(db: str, port: int, truth: str | None) -> None:
             f"cannot serve the sample site on port {port} ({error}): try --port 0"
         ) from None
     with server:
+        assert isinstance(server.site, DemoSite)  # its own sample site
         if truth:
             Path(truth).write_text(
                 json.dumps(server.site.truth(), ensure_ascii=False, indent=1), encoding="utf-8"

@@ -1,6 +1,6 @@
-"""The sample newsroom: deterministic articles, the pages a WordPress theme would serve, the truth.
+"""The sample newsroom: the pages a WordPress theme would serve, and the truth.
 
-``sample_articles()`` draws the articles; ``DemoSite`` renders them at a base URL as a
+``sample_articles()`` (crawler/demo/articles.py) draws the articles; ``DemoSite`` renders them at a base URL as a
 WordPress-shaped site (date permalinks under /en/, /ar/, /fr/, paginated listings, RSS feeds,
 a core sitemap announced in robots.txt) with the chrome real themes carry: skip link, menus,
 comment counters, share buttons, related posts, comment form, widgets, footer.
@@ -9,122 +9,28 @@ comment counters, share buttons, related posts, comment form, widgets, footer.
 from __future__ import annotations
 
 import json
-import random
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
+from crawler.demo.articles import (
+    DIRECTION,
+    FEED_SIZE,
+    HTML_LANG,
+    PER_PAGE,
+    SampleArticle,
+    sample_articles,
+    slugify,
+)
 from crawler.demo.content import (
     CATEGORIES,
     CHROME,
-    CITIES,
-    COUNTRIES,
     MONTHS,
     ORGANIZATION,
-    SENTENCES,
     SHORT_NAME,
-    TITLES,
-    TOPICS,
 )
 from crawler.demo.reply import Reply
-
-LANGUAGES = {"en": 30, "ar": 18, "fr": 18}  # articles per language
-PER_PAGE = 6  # articles per listing page
-FEED_SIZE = 10
-TZ = timezone(timedelta(hours=1))  # the organization's local time, as WordPress writes it
-DIRECTION = {"en": "ltr", "ar": "rtl", "fr": "ltr"}
-HTML_LANG = {"en": "en-US", "ar": "ar", "fr": "fr-FR"}
-
-
-@dataclass(frozen=True)
-class SampleArticle:
-    language: str
-    path: str  # as linked: percent-encoded, with a trailing slash
-    title: str
-    published: datetime
-    date_only: bool  # the page gives only a date (no time), as some themes do
-    paragraphs: tuple[str, ...]
-    tags: tuple[str, ...] = field(default=())
-    modified: datetime | None = None  # set when the article was edited after publication
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.paragraphs)
-
-    @property
-    def published_iso(self) -> str:
-        """The publication date as the archive must hold it."""
-        return self.published.date().isoformat() if self.date_only else self.published.isoformat()
-
-
-def slugify(title: str) -> str:
-    """WordPress-like slug: ASCII words for Latin scripts, the Arabic words percent-encoded."""
-    decomposed = unicodedata.normalize("NFKD", title.lower())
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words = re.findall(r"[^\W_]+", ascii_only)
-    return quote("-".join(words)[:120], safe="-").lower()
-
-
-def sample_articles(counts: dict[str, int] | None = None, seed: int = 2022) -> list[SampleArticle]:
-    """The sample newsroom's articles (``counts`` per language), newest first in each language.
-
-    Every body is distinct (the loader would rightly take two equal ones for one article), and
-    dates go back from 2024-05-30 at most about 15 years, however many articles there are.
-    """
-    rng = random.Random(seed)
-    articles: list[SampleArticle] = []
-    texts: set[tuple[str, ...]] = set()
-    for language, count in (counts or LANGUAGES).items():
-        when = datetime(2024, 5, 30, 11, 0, tzinfo=TZ)
-        longest_step = max(1, min(17, 5500 // max(count, 1)))  # days between two articles
-        seen_slugs: set[str] = set()
-        for index in range(count):
-            slots = {
-                "org": SHORT_NAME[language],
-                "country": rng.choice(COUNTRIES[language]),
-                "topic": rng.choice(TOPICS[language]),
-                "city": rng.choice(CITIES[language]),
-            }
-            title = rng.choice(TITLES[language]).format(**slots)
-            paragraphs = _paragraphs(rng, language, slots)
-            while paragraphs in texts:
-                paragraphs = _paragraphs(rng, language, slots)
-            texts.add(paragraphs)
-            slug = slugify(title)
-            while slug in seen_slugs:
-                slug += "-2"
-            seen_slugs.add(slug)
-            articles.append(
-                SampleArticle(
-                    language=language,
-                    path=f"/{language}/{when:%Y/%m/%d}/{slug}/",
-                    title=title,
-                    published=when,
-                    date_only=index % 5 == 4,
-                    paragraphs=paragraphs,
-                    tags=(slots["country"],),
-                )
-            )
-            when -= timedelta(
-                days=rng.randint(min(3, longest_step), longest_step), minutes=rng.randint(0, 600)
-            )
-    return articles
-
-
-def _paragraphs(rng: random.Random, language: str, slots: dict[str, str]) -> tuple[str, ...]:
-    """Three to six paragraphs of one or two sentences, drawn without repeating a sentence."""
-    sentences = rng.sample(SENTENCES[language], k=len(SENTENCES[language]))
-    paragraphs = []
-    wanted = rng.randint(3, 6)
-    while sentences and len(paragraphs) < wanted:
-        size = rng.randint(1, 2)
-        take, sentences = sentences[:size], sentences[size:]
-        paragraphs.append(" ".join(s.format(n=rng.randint(12, 900), **slots) for s in take))
-    return tuple(paragraphs)
+from crawler.demo.wp_api import api_posts
 
 
 class DemoSite:
@@ -160,60 +66,13 @@ class DemoSite:
     def respond(self, path: str, query: str = "") -> Reply | None:
         """The reply for a percent-encoded path and its query, None for a 404."""
         if self.api and path == "/wp-json/wp/v2/posts":
-            return self._api_posts(parse_qs(query))
+            return api_posts(self.articles, self.base_url, parse_qs(query))
         found = self.pages.get(path)
         if found is None:
             return None
         content_type, body = found
         headers = {"Link": f'<{self.base_url}/wp-json/>; rel="https://api.w.org/"'} if self.api else {}
         return Reply(body.encode("utf-8"), content_type, headers=headers if "html" in content_type else {})
-
-    def _api_posts(self, query: dict[str, list[str]]) -> Reply:
-        """``/wp-json/wp/v2/posts``: page, per_page (at most 100), modified_after; newest first."""
-
-        def number(name: str, default: int) -> int:
-            value = query.get(name, [str(default)])[0]
-            return int(value) if value.isdigit() else default
-
-        per_page, page = min(number("per_page", 10), 100), number("page", 1)
-        posts = sorted(self.articles, key=lambda a: a.modified or a.published, reverse=True)
-        if after := query.get("modified_after", [""])[0]:
-            since = datetime.fromisoformat(after)
-            posts = [a for a in posts if (a.modified or a.published) > since]
-        pages = max(1, -(-len(posts) // per_page))
-        if page > pages:
-            error = {
-                "code": "rest_post_invalid_page_number",
-                "message": "The page number requested is larger than the number of pages available.",
-                "data": {"status": 400},
-            }
-            return Reply(json.dumps(error).encode(), "application/json; charset=UTF-8", status=400)
-        chosen = posts[(page - 1) * per_page : page * per_page]
-        body = json.dumps([self._api_post(a) for a in chosen], ensure_ascii=False).encode("utf-8")
-        headers = {"X-WP-Total": str(len(posts)), "X-WP-TotalPages": str(pages)}
-        return Reply(body, "application/json; charset=UTF-8", headers=headers)
-
-    def _api_post(self, article: SampleArticle) -> dict:
-        def local(moment: datetime) -> str:
-            return moment.strftime("%Y-%m-%dT%H:%M:%S")
-
-        def gmt(moment: datetime) -> str:
-            return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-        modified = article.modified or article.published
-        return {
-            "id": self.articles.index(article) + 1,
-            "date": local(article.published),
-            "date_gmt": gmt(article.published),
-            "modified": local(modified),
-            "modified_gmt": gmt(modified),
-            "link": self.base_url + article.path,
-            "title": {"rendered": escape(article.title)},
-            "_embedded": {
-                "author": [{"name": ORGANIZATION[article.language]}],
-                "wp:term": [[{"taxonomy": "category", "name": CATEGORIES[article.language]}]],
-            },
-        }
 
     def truth(self) -> list[dict[str, str]]:
         """What the archive must hold: url, language, title, published, text."""

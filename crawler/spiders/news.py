@@ -17,39 +17,28 @@ as well.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterable
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import (
-    CloseSpider,
-    IgnoreRequest,
-)
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery, stats
-from crawler.failures import UNANSWERED, failed_fetch
-from crawler.frontier import Frontier, Offer, Verdict
+from crawler.failures import UNANSWERED, failed_fetch, failed_request
+from crawler.frontier import Frontier, Offer, Verdict, requested_url
 from crawler.items import FetchedPage, NotStored
 from crawler.paths import archive_file, sites_file
 from crawler.sites import Site, load_sites, select_sites
 from storage.archive import Archive
 from storage.handover import read_known
 from storage.records import Known
-from storage.urls import canonicalize
 
 # Where a site keeps its sitemap when robots.txt does not say.
 SITEMAP_LOCATIONS = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml")
-# Child sitemaps of an index that list no articles: categories, tags, authors, static pages.
-NOT_ARTICLE_SITEMAP = re.compile(
-    r"taxonom|categor|post_tag|[-_/]tags?[-_.]|users?[-_.]|authors?[-_.]|attachment|posts-page-|page-sitemap",
-    re.IGNORECASE,
-)
 # A refetch asks "changed since?"; these answers are outcomes, not errors.
 REFETCH_STATUSES = [304, 404, 410]
 # With one request at a time per site, priorities order the crawl: the start pages first (they
@@ -88,7 +77,7 @@ class NewsSpider(scrapy.Spider):
         self.api_total: int | None = None
 
     @classmethod
-    def from_crawler(cls, crawler, site: Site | str, mode: str = "crawl", **kwargs: Any):  # type: ignore[no-untyped-def, override]
+    def from_crawler(cls, crawler, site: Site | str, mode: str = "crawl", **kwargs: Any):
         settings = crawler.settings
         if isinstance(site, str):  # `scrapy crawl news -a site=NAME`
             path = sites_file(settings.get("NEWSARCHIVE_SITES"))
@@ -136,7 +125,7 @@ class NewsSpider(scrapy.Spider):
         if not self.settings.getbool(
             "ROBOTSTXT_OBEY"
         ):  # else Scrapy's robots.txt middleware reads it (robots_parsed)
-            for host in dict.fromkeys(_origin(u) for u in self.site.start_urls):
+            for host in dict.fromkeys(discovery.origin(u) for u in self.site.start_urls):
                 yield self._request(f"{host}/robots.txt", self.parse_robots, "robots", errback=self.no_robots)
         for url in self.site.sitemaps:
             yield self._sitemap_request(url, depth=1)
@@ -147,7 +136,7 @@ class NewsSpider(scrapy.Spider):
 
     def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
         """Scrapy fetched a host's robots.txt to obey it: take its sitemaps from the same copy."""
-        origin = _origin(request.url)
+        origin = discovery.origin(request.url)
         if origin in self.robots_seen or not self.frontier.in_scope(request.url):
             return
         protego = getattr(robotparser, "rp", None)  # ROBOTSTXT_PARSER's parsed file
@@ -157,7 +146,9 @@ class NewsSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
         """robots.txt read by the spider itself, when it is told not to obey it."""
-        yield from self._sitemaps_from_robots(_origin(response.url), discovery.sitemaps_in_robots(response))
+        yield from self._sitemaps_from_robots(
+            discovery.origin(response.url), discovery.sitemaps_in_robots(response)
+        )
 
     def _sitemaps_from_robots(self, origin: str, sitemaps: list[str]) -> Iterable[scrapy.Request]:
         self.robots_seen.add(origin)
@@ -169,11 +160,11 @@ class NewsSpider(scrapy.Spider):
 
     def no_robots(self, failure: Failure) -> Iterable[scrapy.Request]:
         """No robots.txt is no error: the site simply announces no sitemap there."""
-        self.logger.debug("No robots.txt at %s: %s", failure.request.url, failure.getErrorMessage())
+        self.logger.debug("No robots.txt at %s: %s", failed_request(failure).url, failure.getErrorMessage())
         if not self.site.sitemaps:
-            yield from self._probe_sitemaps(_origin(failure.request.url))
+            yield from self._probe_sitemaps(discovery.origin(failed_request(failure).url))
 
-    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request | NotStored]:
         self._count_request("sitemap")
         try:
             children, pages = discovery.parse_sitemap(response, self.sitemap_maxsize)
@@ -193,14 +184,14 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("Not following sitemaps nested deeper than %d at %s", depth - 1, response.url)
             children = []
         for child in children:
-            if NOT_ARTICLE_SITEMAP.search(urlsplit(child.url).path):
+            if not self.frontier.may_list_articles(child.url):
                 self._count("sitemap_skipped")
                 continue
             yield self._sitemap_request(child.url, depth)
         yield from self._article_requests(pages, "sitemap")
         yield from self._refetch_dropped(self.frontier.sitemap_read(pages))
 
-    def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+    def parse_feed(self, response: Response) -> Iterable[scrapy.Request | NotStored]:
         self._count_request("feed")
         try:
             links = discovery.parse_feed(response)
@@ -211,7 +202,9 @@ class NewsSpider(scrapy.Spider):
             return
         yield from self._article_requests(links, "feed")
 
-    def parse_wp_posts(self, response: Response, api_root: str, page: int) -> Iterable[scrapy.Request]:
+    def parse_wp_posts(
+        self, response: Response, api_root: str, page: int
+    ) -> Iterable[scrapy.Request | NotStored]:
         self._count_request("api")
         try:
             links, pages = discovery.parse_wp_posts(response)
@@ -258,43 +251,33 @@ class NewsSpider(scrapy.Spider):
             yield self._request(url, self.parse_listing, "listing", meta=meta)
 
     def parse_article(self, response: Response, hints: dict[str, str]) -> Iterable[Any]:
-        self.frontier.answer(_requested_url(response.request))
+        self.frontier.answer(requested_url(response.meta, response.url))
         if response.status in REFETCH_STATUSES:  # a known article: not modified, or gone
             self._count(f"refetch/{response.status}")
-            yield self._page(response, hints)
+            yield FetchedPage.of(response, self.site.key, hints)
             return
-        if not isinstance(response, TextResponse) or not _is_html(response):
+        if not isinstance(response, TextResponse) or not discovery.is_html(response):
             self._count("not_html")
             self.logger.debug("Not an HTML page: %s", response.url)
-            content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
             yield NotStored(response.url, "not_html", response.status, content_type or "no Content-Type")
             return
         translations = [discovery.Link(url) for url in discovery.alternate_languages(response)]
         yield from self._article_requests(translations, "hreflang")
-        yield self._page(response, hints)
-
-    def _page(self, response: Response, hints: dict[str, str]) -> FetchedPage:
-        return FetchedPage(
-            site=self.site.key,
-            url=response.url,
-            status=response.status,
-            headers={
-                k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
-            },
-            body=response.body,
-            fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-            hints=hints,
-        )
+        yield FetchedPage.of(response, self.site.key, hints)
 
     def on_error(self, failure: Failure) -> Iterable[scrapy.Request | NotStored]:
         """A request that failed for good (after retries): logged with its URL and counted."""
-        if "sitemap_depth" in failure.request.meta:
-            probe = failure.request.meta["probe"]
+        if "sitemap_depth" in failed_request(failure).meta:
+            probe = failed_request(failure).meta["probe"]
             yield from self._refetch_dropped(self.frontier.sitemap_read(failed=not probe))
             if probe:  # a guessed location that is not there: no error
-                self.logger.debug("No sitemap at %s: %s", failure.request.url, failure.getErrorMessage())
+                self.logger.debug(
+                    "No sitemap at %s: %s", failed_request(failure).url, failure.getErrorMessage()
+                )
                 return
-        self.frontier.answer(_requested_url(failure.request))
+        request = failed_request(failure)
+        self.frontier.answer(requested_url(request.meta, request.url))
         failed = failed_fetch(failure)
         if failure.check(IgnoreRequest):
             # Scrapy dropped it on purpose: off-site, robots.txt, too many redirects.
@@ -413,18 +396,3 @@ class NewsSpider(scrapy.Spider):
 
     def _count_request(self, route: str) -> None:
         self._count(f"route/{route}/requests")
-
-
-def _requested_url(request: scrapy.Request) -> str:
-    """The canonical URL a request was first made for, before any redirect."""
-    return canonicalize(request.meta.get("redirect_urls", [request.url])[0])
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _is_html(response: TextResponse) -> bool:
-    content_type = response.headers.get("Content-Type", b"text/html").decode("latin-1").lower()
-    return "html" in content_type

@@ -2,7 +2,7 @@
 
 Extraction is CPU-bound (trafilatura parses every page): on the reactor's thread it would
 stall every download; in threads, the GIL would keep it on one core. A page gets a hard time
-limit: pebble's pool kills the worker that overruns it (a pathological page: a million table
+limit: pebble's pool kills the process that overruns it (a pathological page: a million table
 rows) or that dies (the OOM killer), starts another, and fails only that page's task.
 """
 
@@ -17,21 +17,21 @@ import time
 
 from pebble import ProcessExpired, ProcessPool
 
-# How often an extraction worker checks that the process it works for is still alive.
-WORKER_WATCH_SECONDS = 0.5
-# A worker is replaced after this many pages, so that whatever the parsing libraries keep
+# How often an extraction process checks that the process it works for is still alive.
+PARENT_WATCH_SECONDS = 0.5
+# An extraction process is replaced after this many pages, so that whatever the parsing libraries keep
 # (caches, fragmented memory) cannot grow through a backfill of a whole archive.
-PAGES_PER_WORKER = 1000
+PAGES_PER_PROCESS = 1000
 
 
 @functools.cache
-def extraction_pool(workers: int = 0) -> ProcessPool:
-    """The pool of this process (shared by a run's spiders); ``workers`` 0 means one per core.
-    "spawn": a worker must not inherit a copy of the running reactor."""
+def extraction_pool(processes: int = 0) -> ProcessPool:
+    """The pool of this process (shared by a run's spiders); ``processes`` 0 means one per core.
+    "spawn": an extraction process must not inherit a copy of the running reactor."""
     return ProcessPool(
-        workers or os.cpu_count() or 1,
-        max_tasks=PAGES_PER_WORKER,
-        initializer=_start_worker,
+        processes or os.cpu_count() or 1,
+        max_tasks=PAGES_PER_PROCESS,
+        initializer=_start_process,
         initargs=(os.getpid(),),
         context=multiprocessing.get_context("spawn"),
     )
@@ -42,7 +42,7 @@ EXTRACTION_FAILURES = ("extract_timeout", "extract_crashed", "extract_error")
 
 
 def failure_reason(error: BaseException) -> str:
-    """Why a page's extraction failed, as an outcome: its time ran out, its worker died, or
+    """Why a page's extraction failed, as an outcome: its time ran out, its process died, or
     extraction raised (a bug it met on that page)."""
     if isinstance(error, TimeoutError):
         return "extract_timeout"
@@ -51,16 +51,16 @@ def failure_reason(error: BaseException) -> str:
     return "extract_error"
 
 
-def _start_worker(parent_pid: int) -> None:
+def _start_process(parent_pid: int) -> None:
     # Ctrl-C reaches the whole process group; Scrapy stops gracefully on it, and needs its
-    # workers alive to finish the pages in progress.
+    # processes alive to finish the pages in progress.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A crawl killed outright (SIGKILL, the OOM killer) cannot stop its workers: they would
+    # A crawl killed outright (SIGKILL, the OOM killer) cannot stop its extraction processes: they would
     # wait for work forever, holding its output pipes open. They watch for it instead.
     threading.Thread(target=_exit_with, args=(parent_pid,), daemon=True).start()
 
 
 def _exit_with(parent_pid: int) -> None:
     while os.getppid() == parent_pid:
-        time.sleep(WORKER_WATCH_SECONDS)
+        time.sleep(PARENT_WATCH_SECONDS)
     os._exit(1)

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from crawler.extract import extract
-from crawler.workers import extraction_pool, failure_reason
+from crawler.extraction_pool import extraction_pool, failure_reason
 
 PAGE = (
     '<html lang="en"><head><title>A visit</title></head><body><article><h1>A visit</h1>'
