@@ -1,11 +1,22 @@
-"""Datasette over the archive: the command line that starts it and the metadata it shows."""
+"""Datasette over the archive: the project's Datasette plugin, and the command line that starts it.
+
+The plugin (registered by the ``datasette`` entry point in pyproject.toml, so that plain
+``datasette archive.db`` gets it too, as ``newsarchive serve`` does) gives every database its
+metadata (titles, facets, search, canned queries, the dashboard) and the SQL function
+``fts_query(text)``, which turns what a person types into a valid full-text query (also
+behind the tables' ``?_search=``).
+"""
 
 from __future__ import annotations
 
-import json
+import functools
+import sqlite3
 import sys
-from pathlib import Path
 from typing import Any
+
+from datasette import hookimpl
+
+from storage.search import fts_query
 
 # Datasette stops a query after this long: a slow ad-hoc query must not hold a read
 # transaction (and pin the WAL) while a crawl writes.
@@ -36,7 +47,7 @@ QUERIES = {
             select articles.id, articles.site, articles.published, articles.title, articles.url,
                    snippet(articles_fts, 1, '[', ']', ' … ', 24) as snippet
             from articles_fts join articles on articles.id = articles_fts.rowid
-            where articles_fts match :q order by rank limit 100""",
+            where articles_fts match fts_query(:q) order by rank limit 100""",
     },
     "duplicates": {
         "title": "Near-duplicates and their originals",
@@ -130,93 +141,109 @@ def dashboard(database: str) -> dict[str, Any]:
     }
 
 
-def metadata(db_path: str) -> dict[str, Any]:
-    """Titles, descriptions, facets, sort order, search, canned queries and plugins' settings."""
-    database = Path(db_path).stem
+@hookimpl(trylast=True)  # after Datasette's own, whose escape_fts it replaces
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    # The tables' ?_search=: Datasette's escape_fts turns "" into an FTS5 syntax error and
+    # quotes Director-General whole; the same words as the canned search instead.
+    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+
+
+@hookimpl
+def get_metadata(datasette: Any) -> dict[str, Any]:
+    names = tuple(
+        name for name, db in datasette.databases.items() if not db.is_memory and name != "_internal"
+    )
+    return metadata(names)
+
+
+@functools.cache
+def metadata(databases: tuple[str, ...]) -> dict[str, Any]:
+    """Titles, descriptions, facets, sort order, search, canned queries and plugins' settings,
+    for each of the ``databases`` (by Datasette's name: the file's, without .db); the dashboard
+    charts the first."""
     return {
         "title": "newsarchive",
         "description": "News articles archived from organizations' websites by newsarchive.",
         "source": "The organizations' own websites, crawled by newsarchive",
         "license": "Each article remains its publisher's; this archive keeps copies for research",
         "plugins": {
-            "datasette-dashboards": {"archive": dashboard(database)},
+            "datasette-dashboards": {"archive": dashboard(databases[0])} if databases else {},
             "datasette-render-markdown": {"columns": ["markdown"]},
         },
-        "databases": {
-            database: {
-                "queries": QUERIES,
-                "tables": {
-                    "articles": {
-                        "description": "One row per article: the canonical URL, its clean text and metadata.",
-                        "sort_desc": "published",
-                        "label_column": "title",
-                        "facets": ["site", "language", "year", {"array": "categories"}],
-                        "fts_table": "articles_fts",
-                        "fts_pk": "id",
-                        "columns": {
-                            "url": "Canonical URL of the article",
-                            "published": "Publication date (ISO 8601: a date, or a date-time with its offset)",
-                            "published_raw": "The date as the source wrote it, before normalization",
-                            "published_source": "Where the date was read: json-ld, meta, time, selector, wp-api, feed, news-sitemap, byline, trafilatura",
-                            "modified": "Last modification date, when the page gives one",
-                            "authors": "People credited (JSON list); a newsroom or agency when no person is",
-                            "language": "Declared by the page (or its WordPress API entry), else detected from the text",
-                            "text": "The article body as plain text, one paragraph per line",
-                            "markdown": "The same body with its headings, lists and emphasis (Markdown)",
-                            "content_hash": "SHA-256 of the normalized text; equal texts are one article",
-                            "version": "1, plus one for every change of the text (see article_versions)",
-                            "gone_at": "When the site first answered 404/410 for the article (the row is kept)",
-                            "duplicate_of": "The earliest near-identical article, on this site or another (see the duplicates query)",
-                            "year": "The year of publication (from published)",
-                        },
-                    },
-                    "article_urls": {
-                        "description": "Every URL that led to an article: canonical, fetched, or an alias."
-                    },
-                    "article_versions": {"description": "Earlier texts of articles that changed."},
-                    "article_translations": {
-                        "description": "The other-language versions each article links to (hreflang)."
-                    },
-                    "near_keys": {
-                        "description": "Band keys of each article's MinHash sketch, by which near-duplicates are found.",
-                        "hidden": True,
-                    },
-                    "near_sketches": {
-                        "description": "Each article's MinHash sketch, by which near-duplicates are told apart quickly.",
-                        "hidden": True,
-                    },
-                    "translations": {
-                        "description": "article_translations with translation_id: the linked article, once archived."
-                    },
-                    "pages": {
-                        "description": "Raw captures: zlib-compressed HTML as served, with status, headers and what discovery knew (hints); `newsarchive reextract` reads them again."
-                    },
-                    "crawls": {
-                        "description": "One row per crawl run, with its counts; routes: per discovery route, requests made and article URLs found; worker: in a distributed crawl, the worker whose run it is (host:process/site/start).",
-                        "sort_desc": "id",
-                        "facets": ["site", "status"],
-                    },
-                    "outcomes": {
-                        "description": "What became of each URL a run fetched or failed to fetch: stored (new, updated, unchanged, alias, duplicate, gone) or why not (not_article, too_large, timeout, http_error, robots, extract_timeout, ...), with the HTTP status and the error's message.",
-                        "sort_desc": "id",
-                        "facets": ["outcome", "crawl_id"],
-                    },
-                },
-            }
-        },
+        "databases": {database: ARCHIVE_METADATA for database in databases},
     }
 
 
-def datasette_command(db_path: str, metadata_path: str, host: str, port: int) -> list[str]:
-    """The command that serves ``db_path`` with Datasette."""
+# The metadata of one archive database.
+ARCHIVE_METADATA: dict[str, Any] = {
+    "queries": QUERIES,
+    "tables": {
+        "articles": {
+            "description": "One row per article: the canonical URL, its clean text and metadata.",
+            "sort_desc": "published",
+            "label_column": "title",
+            "facets": ["site", "language", "year", {"array": "categories"}],
+            "fts_table": "articles_fts",
+            "fts_pk": "id",
+            "columns": {
+                "url": "Canonical URL of the article",
+                "published": "Publication date (ISO 8601: a date, or a date-time with its offset)",
+                "published_raw": "The date as the source wrote it, before normalization",
+                "published_source": "Where the date was read: json-ld, meta, time, selector, wp-api, feed, news-sitemap, byline, trafilatura",
+                "modified": "Last modification date, when the page gives one",
+                "authors": "People credited (JSON list); a newsroom or agency when no person is",
+                "language": "Declared by the page (or its WordPress API entry), else detected from the text",
+                "text": "The article body as plain text, one paragraph per line",
+                "markdown": "The same body with its headings, lists and emphasis (Markdown)",
+                "content_hash": "SHA-256 of the normalized text; equal texts are one article",
+                "version": "1, plus one for every change of the text (see article_versions)",
+                "gone_at": "When the site first answered 404/410 for the article (the row is kept)",
+                "duplicate_of": "The earliest near-identical article, on this site or another (see the duplicates query)",
+                "year": "The year of publication (from published)",
+            },
+        },
+        "article_urls": {"description": "Every URL that led to an article: canonical, fetched, or an alias."},
+        "article_versions": {"description": "Earlier texts of articles that changed."},
+        "article_translations": {
+            "description": "The other-language versions each article links to (hreflang)."
+        },
+        "near_keys": {
+            "description": "Band keys of each article's MinHash sketch, by which near-duplicates are found.",
+            "hidden": True,
+        },
+        "near_sketches": {
+            "description": "Each article's MinHash sketch, by which near-duplicates are told apart quickly.",
+            "hidden": True,
+        },
+        "translations": {
+            "description": "article_translations with translation_id: the linked article, once archived."
+        },
+        "pages": {
+            "description": "Raw captures: zlib-compressed HTML as served, with status, headers and what discovery knew (hints); `newsarchive reextract` reads them again."
+        },
+        "crawls": {
+            "description": "One row per crawl run, with its counts; routes: per discovery route, requests made and article URLs found; worker: in a distributed crawl, the worker whose run it is (host:process/site/start).",
+            "sort_desc": "id",
+            "facets": ["site", "status"],
+        },
+        "outcomes": {
+            "description": "What became of each URL a run fetched or failed to fetch: stored (new, updated, unchanged, alias, duplicate, gone) or why not (not_article, too_large, timeout, http_error, robots, extract_timeout, ...), with the HTTP status and the error's message.",
+            "sort_desc": "id",
+            "facets": ["outcome", "crawl_id"],
+        },
+    },
+}
+
+
+def datasette_command(db_path: str, host: str, port: int) -> list[str]:
+    """The command that serves ``db_path`` with Datasette (and this plugin)."""
     return [
         sys.executable,
         "-m",
         "datasette",
         "serve",
         db_path,
-        "--metadata",
-        metadata_path,
         "--host",
         host,
         "--port",
@@ -225,8 +252,3 @@ def datasette_command(db_path: str, metadata_path: str, host: str, port: int) ->
         "sql_time_limit_ms",
         str(SQL_TIME_LIMIT_MS),
     ]
-
-
-def write_metadata(db_path: str, destination: Path) -> Path:
-    destination.write_text(json.dumps(metadata(db_path), ensure_ascii=False, indent=2), encoding="utf-8")
-    return destination

@@ -83,15 +83,18 @@ def get_json(url: str):
 
 
 @contextmanager
-def serving(folder: Path, db: str, port: int) -> Iterator[str]:
-    """`newsarchive serve` on ``folder/db``, as a user starts it; yields its base URL.
+def serving(folder: Path, db: str, port: int, plain: bool = False) -> Iterator[str]:
+    """`newsarchive serve` on ``folder/db``, as a user starts it (``plain``: `datasette DB`,
+    with the project's plugin as installed); yields its base URL.
 
     Its log goes to a file: Datasette logs every request, and a pipe nobody reads fills after
     some 700 of them, which stops the server in the middle of a request."""
     log_path = folder / f"serve-{port}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "serve", "--db", db, "--port", str(port)],
+            [sys.executable, "-m", "datasette", "serve", db, "--port", str(port)]
+            if plain
+            else [sys.executable, "-m", "crawler.cli", "serve", "--db", db, "--port", str(port)],
             cwd=folder,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -154,6 +154,61 @@ def test_canned_queries(served):
     assert history[0]["seen_until"] == history[1]["seen_from"] == "2030-01-02T00:00:00+00:00"
 
 
+# What people type, and what FTS5 would take for its own syntax: a column filter, a syntax
+# error, operators, an unbalanced quote, no word at all.
+HOSTILE_SEARCHES = [
+    "Director-General",
+    "L'OMEC",
+    '"unbalanced',
+    "AND",
+    "OR NOT",
+    "NEAR(",
+    "title:x",
+    "a -b",
+    "()",
+    "*",
+    "",
+    "؟",
+    "'; drop table articles; --",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE_SEARCHES)
+def test_any_search_a_person_types_answers_never_an_error(served, q):
+    base, _ = served
+    query(base, "search", q=q)  # an HTTP 400 (FTS5 syntax error) raises here
+    get_json(f"{base}/archive/articles.json?" + urllib.parse.urlencode({"_search": q, "_shape": "objects"}))
+
+
+def test_search_words_joined_by_punctuation_are_found(served):
+    base, truth = served
+    for q in ("Correction-October", '"Correction October', "correct* (October)"):
+        assert [row["title"] for row in query(base, "search", q=q)] == [truth[1]["title"]], q
+    assert query(base, "search", q="*") == []
+
+
+def test_plain_datasette_gets_the_archives_metadata_and_queries(served, tmp_path):
+    """`datasette archive.db`, with the package installed: the plugin gives the same metadata,
+    canned queries and search as `newsarchive serve`."""
+    _, truth = served
+    with Archive(str(tmp_path / "archive.db")) as archive:
+        archive.store(
+            Article(
+                site="org",
+                url="https://org.example/a/",
+                title="Director-General visits",
+                text=truth[0]["text"],
+            ),
+            Capture("https://org.example/a/", 200, {}, b"<html></html>", "2030-01-01T00:00:00+00:00"),
+        )
+    with serving(tmp_path, "archive.db", free_port(), plain=True) as plain:
+        assert get_json(f"{plain}/-/metadata.json")["title"] == "newsarchive"
+        [hit] = query(plain, "search", q="Director-General")
+        assert hit["title"] == "Director-General visits"
+        facets = get_json(f"{plain}/archive/articles.json?_size=0")["facet_results"]
+        assert {"site", "language", "year", "categories"} <= set(facets)
+
+
 def test_one_atom_feed_follows_every_site(served):
     base, _ = served
     with urllib.request.urlopen(f"{base}/archive/newest.atom", timeout=10) as response:

@@ -7,7 +7,6 @@ import json
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -120,16 +119,14 @@ def serve(db: str, host: str, port: int) -> None:
     \b
     Example: newsarchive serve --db archive.db --port 8001
     """
-    from crawler.serve import datasette_command, write_metadata
+    from crawler.serve import datasette_command
 
     must_exist(db, "run `newsarchive crawl` or `newsarchive demo` first")
     open_archive(db).close()  # refuse a foreign or newer file before serving it
-    with tempfile.TemporaryDirectory() as folder:
-        metadata = write_metadata(db, Path(folder) / "metadata.json")
-        with subprocess.Popen(datasette_command(db, str(metadata), host, port)) as datasette:
-            # Stopped (by a service manager, a test), stop Datasette too rather than orphan it.
-            signal.signal(signal.SIGTERM, lambda *_: datasette.terminate())
-            code = datasette.wait()
+    with subprocess.Popen(datasette_command(db, host, port)) as datasette:
+        # Stopped (by a service manager, a test), stop Datasette too rather than orphan it.
+        signal.signal(signal.SIGTERM, lambda *_: datasette.terminate())
+        code = datasette.wait()
     sys.exit(code)
 
 
