@@ -9,6 +9,7 @@ behind the tables' ``?_search=``).
 
 from __future__ import annotations
 
+import copy
 import functools
 import sqlite3
 import sys
@@ -141,40 +142,6 @@ def dashboard(database: str) -> dict[str, Any]:
     }
 
 
-@hookimpl(trylast=True)  # after Datasette's own, whose escape_fts it replaces
-def prepare_connection(conn: sqlite3.Connection) -> None:
-    conn.create_function("fts_query", 1, fts_query, deterministic=True)
-    # The tables' ?_search=: Datasette's escape_fts turns "" into an FTS5 syntax error and
-    # quotes Director-General whole; the same words as the canned search instead.
-    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
-
-
-@hookimpl
-def get_metadata(datasette: Any) -> dict[str, Any]:
-    names = tuple(
-        name for name, db in datasette.databases.items() if not db.is_memory and name != "_internal"
-    )
-    return metadata(names)
-
-
-@functools.cache
-def metadata(databases: tuple[str, ...]) -> dict[str, Any]:
-    """Titles, descriptions, facets, sort order, search, canned queries and plugins' settings,
-    for each of the ``databases`` (by Datasette's name: the file's, without .db); the dashboard
-    charts the first."""
-    return {
-        "title": "newsarchive",
-        "description": "News articles archived from organizations' websites by newsarchive.",
-        "source": "The organizations' own websites, crawled by newsarchive",
-        "license": "Each article remains its publisher's; this archive keeps copies for research",
-        "plugins": {
-            "datasette-dashboards": {"archive": dashboard(databases[0])} if databases else {},
-            "datasette-render-markdown": {"columns": ["markdown"]},
-        },
-        "databases": {database: ARCHIVE_METADATA for database in databases},
-    }
-
-
 # The metadata of one archive database.
 ARCHIVE_METADATA: dict[str, Any] = {
     "queries": QUERIES,
@@ -234,6 +201,40 @@ ARCHIVE_METADATA: dict[str, Any] = {
         },
     },
 }
+
+
+@hookimpl(trylast=True)  # after Datasette's own, whose escape_fts it replaces
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    # The tables' ?_search=: Datasette's escape_fts turns "" into an FTS5 syntax error and
+    # quotes Director-General whole; the same words as the canned search instead.
+    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+
+
+@hookimpl
+def get_metadata(datasette: Any) -> dict[str, Any]:
+    names = tuple(
+        name for name, db in datasette.databases.items() if not db.is_memory and name != "_internal"
+    )
+    return copy.deepcopy(metadata(names))  # Datasette merges its local metadata into what it gets
+
+
+@functools.cache
+def metadata(databases: tuple[str, ...]) -> dict[str, Any]:
+    """Titles, descriptions, facets, sort order, search, canned queries and plugins' settings,
+    for each of the ``databases`` (by Datasette's name: the file's, without .db); the dashboard
+    charts the first."""
+    return {
+        "title": "newsarchive",
+        "description": "News articles archived from organizations' websites by newsarchive.",
+        "source": "The organizations' own websites, crawled by newsarchive",
+        "license": "Each article remains its publisher's; this archive keeps copies for research",
+        "plugins": {
+            "datasette-dashboards": {"archive": dashboard(databases[0])} if databases else {},
+            "datasette-render-markdown": {"columns": ["markdown"]},
+        },
+        "databases": {database: ARCHIVE_METADATA for database in databases},
+    }
 
 
 def datasette_command(db_path: str, host: str, port: int) -> list[str]:

@@ -167,8 +167,15 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_url):
         _, log = finish(survivor)
     assert "Put back" in log  # the requests the killed worker held were crawled by the survivor
 
-    assert stored(tmp_path) == (300, 300, 300)
+    articles, urls, captures = stored(tmp_path)
+    assert (articles, urls) == (300, 300)
     assert set(article_fetches(server)) == article_paths(server)
+    # A page the killed worker had handed over, but not yet marked done, is fetched again by
+    # the survivor: the archive keeps that fetch as a revisit of the same bytes (at least once,
+    # as a queue delivers), never as a second article or a second copy of the page.
+    with sqlite3.connect(tmp_path / "archive.db") as db:
+        [[bodies]] = db.execute("select count(*) from pages where revisit_of is null").fetchall()
+    assert bodies == 300 and 300 <= captures <= sum(article_fetches(server).values())
 
 
 def test_the_loader_killed_and_restarted_loses_nothing_and_stores_nothing_twice(tmp_path, redis_url):
