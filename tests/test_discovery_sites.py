@@ -8,7 +8,7 @@ import sqlite3
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import FAST, newsarchive, write_sites
+from conftest import FAST, free_port, newsarchive, write_sites
 from fixture_sites import FIXTURES, DrupalSite, HandMadeSite, OffsiteSite, TrapSite
 
 from crawler.demo.server import DemoServer
@@ -164,3 +164,19 @@ def test_add_refuses_a_name_already_taken(tmp_path):
     result = newsarchive("add", "https://example.org/other/", "--name", "taken", cwd=tmp_path)
     assert result.returncode == 2 and "[sites.taken]: already configured" in result.stderr
     assert (tmp_path / "sites.toml").read_text(encoding="utf-8") == before
+
+
+def test_add_refuses_a_page_that_does_not_answer(tmp_path):
+    sites = tmp_path / "sites.toml"
+    sites.write_text("", encoding="utf-8")
+    result = newsarchive(
+        "add",
+        f"http://127.0.0.1:{free_port()}/news/",
+        "--name",
+        "dead",
+        "-s",
+        "RETRY_ENABLED=False",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2 and "gave no page to probe" in result.stderr, result.stderr[-2000:]
+    assert sites.read_text(encoding="utf-8") == ""  # nothing appended

@@ -27,6 +27,7 @@ from crawler.cli.common import (
 from crawler.exit_codes import EXIT_OK
 from crawler.paths import sites_file
 from crawler.sites import SitesConfigError, append_site, load_sites, parse_site, select_sites
+from crawler.stats import route_key
 
 
 @click.command()
@@ -123,6 +124,8 @@ def add(
     crawler = run([site], "probe", settings)[key]
     spider, stats = crawler.spider, crawler.stats.get_stats() if crawler.stats else {}
     assert isinstance(spider, NewsSpider)
+    if not stats.get(route_key("listing", "requests")):  # the page itself never answered
+        fail(f"{url} gave no page to probe (see the log above): nothing added to {path}")
     click.echo(f"Probed {url}:")
     for line in report(spider, stats):
         click.echo(line)
