@@ -1,4 +1,4 @@
-"""The deduplicating loader on real SQLite files: rules 1 and 2, versions, captures, FTS, safety."""
+"""The archive (storage/archive.py) on real SQLite files: dedupe rules 1 and 2, versions, captures, FTS, safety."""
 
 from __future__ import annotations
 
