@@ -9,7 +9,6 @@ behind the tables' ``?_search=``).
 
 from __future__ import annotations
 
-import copy
 import functools
 import sqlite3
 import sys
@@ -216,7 +215,9 @@ def get_metadata(datasette: Any) -> dict[str, Any]:
     names = tuple(
         name for name, db in datasette.databases.items() if not db.is_memory and name != "_internal"
     )
-    return copy.deepcopy(metadata(names))  # Datasette merges its local metadata into what it gets
+    # Not copied, though Datasette merges a --metadata file into what it gets (many
+    # lookups a page): the merge only sets that file's values, the same each time.
+    return metadata(names)
 
 
 @functools.cache

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -17,6 +17,9 @@ from crawler.sites import Site, SitesConfigError, load_sites
 from storage.archive import Archive
 from storage.lock import ArchiveLock, LockHeld
 from storage.schema import SchemaError
+
+if TYPE_CHECKING:  # Scrapy is imported when a command runs, not at start-up
+    from scrapy.settings import Settings
 
 db_option = click.option(
     "--db",
@@ -56,7 +59,16 @@ set_option = click.option(
 )
 
 
-def run_archive(sites: list, mode: str, settings: Any) -> dict[str, dict[str, Any]]:
+def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of a command that runs the crawl (crawl, backfill)."""
+    for option in reversed(
+        (db_option, sites_option, quiet_option, log_file_option, redis_option, set_option)
+    ):
+        command = option(command)
+    return command
+
+
+def run_archive(sites: list[Site], mode: str, settings: Settings) -> dict[str, dict[str, Any]]:
     """The runner's run, its refusals (another run holds the archive; the archive is not
     ours) turned into their exit codes."""
     from crawler.runner import run_archive

@@ -14,13 +14,12 @@ from crawler.cli.common import (
     db_option,
     fail,
     locked,
-    log_file_option,
     open_archive,
     parse_overrides,
     quiet_option,
     read_sites,
-    redis_option,
     run_archive,
+    run_options,
     set_option,
     sites_option,
 )
@@ -33,12 +32,7 @@ from crawler.stats import route_key
 @click.command()
 @click.argument("site_names", metavar="SITE...", nargs=-1)
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every configured site.")
-@db_option
-@sites_option
-@quiet_option
-@log_file_option
-@redis_option
-@set_option
+@run_options
 def crawl(site_names: tuple[str, ...], all_sites: bool, **options: Any) -> None:
     """Fetch what is new or changed on the given sites (incremental; for cron).
 
@@ -62,12 +56,7 @@ def crawl(site_names: tuple[str, ...], all_sites: bool, **options: Any) -> None:
 @click.option(
     "--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or before this day."
 )
-@db_option
-@sites_option
-@quiet_option
-@log_file_option
-@redis_option
-@set_option
+@run_options
 def backfill(
     site_names: tuple[str, ...], since: datetime | None, until: datetime | None, **options: Any
 ) -> None:
