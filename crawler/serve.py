@@ -3,7 +3,7 @@
 The plugin (registered by the ``datasette`` entry point in pyproject.toml, so that plain
 ``datasette archive.db`` gets it too, as ``newsarchive serve`` does) gives every database its
 metadata (titles, facets, search, canned queries, the dashboard) and the SQL function
-``fts_query(text)``, which turns what a person types into a valid full-text query (also
+``search_query(text)``, which turns what a person types into a valid query of the analyzed index (also
 behind the tables' ``?_search=``).
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from datasette import hookimpl
 
-from storage.search import fts_query
+from storage.search import search_query, snippet
 
 # Datasette stops a query after this long: a slow ad-hoc query must not hold a read
 # transaction (and pin the WAL) while a crawl writes.
@@ -44,10 +44,10 @@ QUERIES = {
     "search": {
         "title": "Search, with the passages that match",
         "sql": """
-            select articles.id, articles.site, articles.published, articles.title, articles.url,
-                   snippet(articles_fts, 1, '[', ']', ' … ', 24) as snippet
-            from articles_fts join articles on articles.id = articles_fts.rowid
-            where articles_fts match fts_query(:q) order by rank limit 100""",
+            select articles.id, articles.site, articles.published, articles.language, articles.title,
+                   articles.url, search_snippet(articles.text, :q, articles.language) as snippet
+            from articles_search join articles on articles.id = articles_search.rowid
+            where articles_search match search_query(:q) order by articles_search.rank limit 100""",
     },
     "duplicates": {
         "title": "Near-duplicates and their originals",
@@ -150,7 +150,7 @@ ARCHIVE_METADATA: dict[str, Any] = {
             "sort_desc": "published",
             "label_column": "title",
             "facets": ["site", "language", "year", {"array": "categories"}],
-            "fts_table": "articles_fts",
+            "fts_table": "articles_search",
             "fts_pk": "id",
             "columns": {
                 "url": "Canonical URL of the article",
@@ -174,6 +174,7 @@ ARCHIVE_METADATA: dict[str, Any] = {
         "article_translations": {
             "description": "The other-language versions each article links to (hreflang)."
         },
+        "search_analyzer": {"description": "Which analysis built articles_search.", "hidden": True},
         "near_keys": {
             "description": "Band keys of each article's MinHash sketch, by which near-duplicates are found.",
             "hidden": True,
@@ -204,10 +205,11 @@ ARCHIVE_METADATA: dict[str, Any] = {
 
 @hookimpl(trylast=True)  # after Datasette's own, whose escape_fts it replaces
 def prepare_connection(conn: sqlite3.Connection) -> None:
-    conn.create_function("fts_query", 1, fts_query, deterministic=True)
-    # The tables' ?_search=: Datasette's escape_fts turns "" into an FTS5 syntax error and
-    # quotes Director-General whole; the same words as the canned search instead.
-    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+    conn.create_function("search_query", 1, search_query, deterministic=True)
+    conn.create_function("search_snippet", 3, snippet, deterministic=True)
+    # The tables' ?_search=: Datasette's escape_fts quotes the words as typed (and turns "" into
+    # an FTS5 syntax error); the analyzed words of the canned search instead.
+    conn.create_function("escape_fts", 1, search_query, deterministic=True)
 
 
 @hookimpl

@@ -30,6 +30,7 @@ from storage.dedupe import (
 )
 from storage.fingerprint import content_hash
 from storage.reader import ArchiveReader
+from storage.search import index_article, unindex_article
 from storage.records import Article, Capture, Outcome, utcnow
 from storage.urls import canonicalize
 
@@ -96,8 +97,7 @@ class Archive(ArchiveReader):
                 if "text" in fields:
                     fields["content_hash"] = content_hash(article.text)
                     index_sketch(self.db.conn, article_id, article.sketch)
-                if fields:
-                    self.db.table("articles").update(article_id, fields)
+                self._update_article(row, fields)
                 names = {name for name in fields if name not in ("content_hash", "word_count")}
                 if self._link_translations(article_id, article.translations):
                     names.add("translations")
@@ -299,12 +299,7 @@ class Archive(ArchiveReader):
                 "version": 1,
             },
         )
-        # Indexed here rather than by a trigger: FTS5 flushes its pending terms at each
-        # trigger's savepoint, which made a trigger's insert three times slower (schema.py).
-        self.db.conn.execute(
-            "insert into articles_fts (rowid, title, text) values (?, ?, ?)",
-            [article_id, article.title, article.text],
-        )
+        index_article(self.db.conn, article_id, article.title, article.text, article.language)
         return article_id
 
     def _revisit(self, row: dict, article: Article, digest: str, seen: str) -> Stored:
@@ -322,8 +317,8 @@ class Archive(ArchiveReader):
                 "replaced_at": seen,
             }
         )
-        self.db.table("articles").update(
-            row["id"],
+        self._update_article(
+            row,
             {
                 **_article_fields(article),
                 "content_hash": digest,
@@ -334,6 +329,16 @@ class Archive(ArchiveReader):
         )
         index_sketch(self.db.conn, row["id"], article.sketch)
         return Stored(Outcome.UPDATED, row["id"])
+
+    def _update_article(self, row: dict, fields: dict) -> None:
+        """Change an article's ``fields``, and its search index entry if what it holds changed."""
+        if not fields:
+            return
+        self.db.table("articles").update(row["id"], fields)
+        searched = ("title", "text", "language")
+        if any(name in fields and fields[name] != row[name] for name in searched):
+            unindex_article(self.db.conn, row["id"], *(row[name] for name in searched))
+            index_article(self.db.conn, row["id"], *(fields.get(name, row[name]) for name in searched))
 
     def _link_translations(self, article_id: int, translations: dict[str, str]) -> bool:
         """Record an article's other-language versions; returns whether any link was new."""

@@ -7,10 +7,11 @@ import sqlite3
 import sqlite_utils
 
 from storage.fingerprint import band_keys, pack_sketch, shingles, sketch
+from storage.search import ANALYZER, build_index
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
 BUSY_TIMEOUT_MS = 30_000
@@ -43,6 +44,9 @@ def open_database(path: str) -> sqlite_utils.Database:
         create_tables(db)
     elif version < SCHEMA_VERSION:
         migrate(db, version)
+    if db.execute("select analyzer from search_analyzer").fetchone() != (ANALYZER,):
+        with db.atomic():  # a newer stemmer: the index must hold what queries are analyzed into
+            build_index(db.conn)
     # WAL lets Datasette read while a crawl writes; the mode is stored in the file.
     db.enable_wal()
     return db
@@ -167,9 +171,8 @@ def create_tables(db: sqlite_utils.Database) -> None:
         _create_near_keys(db)
         _create_outcomes(db)
         _add_crawl_worker(db)
-        db.table("articles").enable_fts(["title", "text"], create_triggers=True)
-        _index_new_articles_in_the_loader(db)
-        _faster_seen_again_and_near_duplicates(db)
+        _create_near_sketches(db)
+        _create_search_index(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -323,6 +326,22 @@ def _record_extraction_paths(db: sqlite_utils.Database) -> None:
         db.table("articles").add_column("extracted_by", str)
 
 
+def _create_search_index(db: sqlite_utils.Database) -> None:
+    """``articles_search``: the articles' titles and texts analyzed as people search them
+    (storage/search.py), written by the Archive (the analysis is Python's, not a trigger's).
+    Contentless: the words are in ``articles`` already; ``search_analyzer`` says which analysis
+    built it."""
+    db.execute("create virtual table articles_search using fts5(title, text, content='')")
+    db.execute("create table search_analyzer (analyzer text not null)")
+    build_index(db.conn)
+
+
+def _search_as_people_write(db: sqlite_utils.Database) -> None:
+    """The analyzed index replaces sqlite-utils' (articles_fts, its triggers)."""
+    db.table("articles").disable_fts()
+    _create_search_index(db)
+
+
 # version -> the change that brings an archive from version - 1 to it
 MIGRATIONS = {
     2: _add_crawl_routes,
@@ -333,6 +352,7 @@ MIGRATIONS = {
     7: _add_crawl_worker,
     8: _faster_seen_again_and_near_duplicates,
     9: _record_extraction_paths,
+    10: _search_as_people_write,
 }
 
 
