@@ -33,6 +33,8 @@ NOTHING = '""'
 # them (Arabic vowel signs, Latin accents written apart); ``_`` is not a letter.
 WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+")
 
+ELISION = ("'", "’")
+
 # Languages whose Latin words are stemmed; other languages' are only lowercased and unaccented.
 STEMMED = ("en", "fr")
 _STEMMERS = {"en": Stemmer.Stemmer("english"), "fr": Stemmer.Stemmer("french")}
@@ -99,9 +101,14 @@ def _forms(word: str) -> set[str]:
 
 
 def _typed(text: str | None) -> Iterator[tuple[set[str], bool]]:
-    """Each typed word's forms, and whether a ``*`` right after it makes it a prefix."""
-    for match in WORD.finditer(text or ""):
-        yield _forms(match.group()), (text or "")[match.end() : match.end() + 1] == "*"
+    """Each typed word's forms, and whether a ``*`` right after it makes it a prefix. An elided
+    article or pronoun (``L'OMEC``, ``qu'il``) is not a word to look for."""
+    text = text or ""
+    for match in WORD.finditer(text):
+        after = text[match.end() : match.end() + 1]
+        if after in ELISION and len(match.group()) <= 2 and not _ARABIC_LETTERS.search(match.group()):
+            continue
+        yield _forms(match.group()), after == "*"
 
 
 def search_query(text: str | None) -> str:

@@ -100,4 +100,5 @@ def test_the_passage_with_the_most_matches_is_shown_with_them_marked():
     assert passage.startswith("… ") and passage.endswith(" …") and "\n" not in passage
     arabic = snippet("زار الوفد المنظمة الإسلامية للتعليم", "منظمة تعليم", "ar")
     assert arabic == "زار الوفد [المنظمة] الإسلامية [للتعليم]"
+    assert snippet("L'OMEC et l'UNESCO", "L'OMEC", "fr") == "L'[OMEC] et l'UNESCO"  # the elided article is no match
     assert snippet("", "x", "en") == "" and "[" not in snippet("nothing here", "absent", "en")

@@ -2,7 +2,8 @@
 
 The plugin (registered by the ``datasette`` entry point in pyproject.toml, so that plain
 ``datasette archive.db`` gets it too, as ``newsarchive serve`` does) gives every database its
-metadata (titles, facets, search, canned queries, the dashboard) and the SQL function
+metadata (titles, facets, search, canned queries, the dashboard), the reading view of
+articles (reading.py, templates/) and the SQL function
 ``search_query(text)``, which turns what a person types into a valid query of the analyzed index (also
 behind the tables' ``?_search=``).
 """
@@ -16,7 +17,11 @@ from typing import Any
 
 from datasette import hookimpl
 
+from crawler.serve.reading import extra_template_vars, prepare_jinja2_environment, render_cell
 from storage.search import search_query, snippet
+
+# The reading view's hooks (crawler/serve/reading.py), registered with this module's.
+__all__ = ["extra_template_vars", "get_metadata", "prepare_connection", "prepare_jinja2_environment", "render_cell"]
 
 # Datasette stops a query after this long: a slow ad-hoc query must not hold a read
 # transaction (and pin the WAL) while a crawl writes.
@@ -149,7 +154,8 @@ ARCHIVE_METADATA: dict[str, Any] = {
             "description": "One row per article: the canonical URL, its clean text and metadata.",
             "sort_desc": "published",
             "label_column": "title",
-            "facets": ["site", "language", "year", {"array": "categories"}],
+            # not categories: a facet over a JSON array reads every row (and its body)
+            "facets": ["site", "language", "year"],
             "fts_table": "articles_search",
             "fts_pk": "id",
             "columns": {
@@ -234,7 +240,6 @@ def metadata(databases: tuple[str, ...]) -> dict[str, Any]:
         "license": "Each article remains its publisher's; this archive keeps copies for research",
         "plugins": {
             "datasette-dashboards": {"archive": dashboard(databases[0])} if databases else {},
-            "datasette-render-markdown": {"columns": ["markdown"]},
         },
         "databases": {database: ARCHIVE_METADATA for database in databases},
     }
@@ -255,4 +260,9 @@ def datasette_command(db_path: str, host: str, port: int) -> list[str]:
         "--setting",
         "sql_time_limit_ms",
         str(SQL_TIME_LIMIT_MS),
+        # Suggesting facets tries a query per column at every table page: at a million
+        # articles, a second of queries that time out, for suggestions nobody asked for.
+        "--setting",
+        "suggest_facets",
+        "off",
     ]
