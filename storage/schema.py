@@ -339,11 +339,12 @@ def _create_search_index(db: sqlite_utils.Database) -> None:
 
 def _index_what_people_open(db: sqlite_utils.Database) -> None:
     """Datasette's pages over a million articles: the newest first, the facets by site,
-    language and year, each under a filter by site or by language, are read from these
-    indexes (counted there, never from the rows, which hold the bodies)."""
+    language and year, each under a filter by site or by language, and the newest archived
+    (the Atom feed) are read from these indexes (counted there, never from the rows, which
+    hold the bodies)."""
     articles = db.table("articles")
     for columns in (["published"], ["language", "published"], ["year"], ["site", "language"],
-                    ["site", "year"], ["language", "site"], ["language", "year"]):
+                    ["site", "year"], ["language", "site"], ["language", "year"], ["first_seen"]):
         articles.create_index(columns, if_not_exists=True)
 
 

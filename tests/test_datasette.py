@@ -7,6 +7,7 @@ import urllib.parse
 import urllib.request
 from xml.etree import ElementTree
 
+import dateutil.parser
 import pytest
 from conftest import crawl, free_port, get_json, serving, write_sites
 from selenium import webdriver
@@ -220,8 +221,8 @@ def test_plain_datasette_gets_the_archives_metadata_and_queries(served, tmp_path
 
 
 def test_one_atom_feed_follows_every_site(served):
-    base, _ = served
-    with urllib.request.urlopen(f"{base}/archive/newest.atom", timeout=10) as response:
+    base, truth = served
+    with urllib.request.urlopen(f"{base}/archive/newest.atom", timeout=30) as response:
         assert response.headers["Content-Type"].startswith("application/xml")
         feed = ElementTree.fromstring(response.read())
     atom = "{http://www.w3.org/2005/Atom}"
@@ -230,6 +231,20 @@ def test_one_atom_feed_follows_every_site(served):
     # newest archived first: the partner's copy, stored last
     assert entries[0].findtext(f"{atom}id") == "tag:newsarchive,partner:67"
     assert entries[0].find(f"{atom}link").get("href") == PARTNER_URL
+    # each entry: published, the article's own date (with its offset); updated, when the
+    # archive stored its current text (the corrected article's second version)
+    dates = {canonicalize(t["url"]): t["published"] for t in truth} | {PARTNER_URL: truth[0]["published"]}
+    with_time = 0
+    for entry in entries:
+        published, date = entry.findtext(f"{atom}published"), dates[entry.find(f"{atom}link").get("href")]
+        if "T" in date:
+            with_time += 1
+            assert dateutil.parser.isoparse(published) == dateutil.parser.isoparse(date)
+        else:  # a day without a time is not made an instant: it is in the content
+            assert published is None and date in entry.findtext(f"{atom}content")
+    assert with_time > 25
+    corrected = next(e for e in entries if e.findtext(f"{atom}title") == truth[1]["title"])
+    assert corrected.findtext(f"{atom}updated").startswith("2030-01-02T00:00:00")
 
 
 def test_the_dashboard_charts_the_archive(served):

@@ -17,11 +17,19 @@ from typing import Any
 
 from datasette import hookimpl
 
+from crawler.serve.feed import register_output_renderer
 from crawler.serve.reading import extra_template_vars, prepare_jinja2_environment, render_cell
 from storage.search import search_query, snippet
 
-# The reading view's hooks (crawler/serve/reading.py), registered with this module's.
-__all__ = ["extra_template_vars", "get_metadata", "prepare_connection", "prepare_jinja2_environment", "render_cell"]
+# The hooks of the reading view (reading.py) and of the Atom feeds (feed.py), registered with this module's.
+__all__ = [
+    "extra_template_vars",
+    "get_metadata",
+    "prepare_connection",
+    "prepare_jinja2_environment",
+    "register_output_renderer",
+    "render_cell",
+]
 
 # Datasette stops a query after this long: a slow ad-hoc query must not hold a read
 # transaction (and pin the WAL) while a crawl writes.
@@ -32,12 +40,14 @@ SQL_TIME_LIMIT_MS = 3000
 QUERIES = {
     "latest_per_site": {
         "title": "Latest articles per site",
+        # each site's ten from the (site, published) index, not a window over every article
         "sql": """
-            select site, published, title, url from (
-              select site, published, title, url,
-                     row_number() over (partition by site order by published desc) as n
-              from articles where duplicate_of is null
-            ) where n <= 10 order by site, published desc""",
+            select a.site, a.published, a.title, a.url
+            from (select distinct site from articles) s
+            join articles a on a.id in (
+              select id from articles where site = s.site and duplicate_of is null
+              order by published desc limit 10)
+            order by a.site, a.published desc""",
     },
     "articles_per_month": {
         "title": "Articles per month, per site",
@@ -83,12 +93,16 @@ QUERIES = {
               and o.outcome not in ('new', 'updated', 'unchanged', 'alias', 'duplicate', 'gone')
             order by c.site, o.outcome, o.url""",
     },
-    # datasette-atom serves this one as /archive/newest.atom: one feed for every organization.
+    # Served as /DB/newest.atom (feed.py): one feed for every organization. updated: when the
+    # archive stored the current text; published: the article's date, where it has a time.
     "newest": {
         "title": "Newest archived articles, all sites",
         "sql": """
             select 'tag:newsarchive,' || site || ':' || id as atom_id, title as atom_title,
-                   first_seen as atom_updated, url as atom_link,
+                   coalesce((select max(replaced_at) from article_versions where article_id = articles.id),
+                            first_seen) as atom_updated,
+                   published as atom_published, url as atom_link,
+                   (select group_concat(value, ', ') from json_each(authors)) as atom_author_name,
                    site || ', ' || coalesce(published, '') || ': ' || substr(text, 1, 600) as atom_content
             from articles order by first_seen desc, id desc limit 50""",
     },
