@@ -8,8 +8,8 @@ stores: dedupe rules, search index, captures), from real Arabic, French and Engl
 sentences of ``../shared/data`` (bench/search.py's corpus) recombined into articles of 20
 sites over ten years, then serves it with ``newsarchive serve`` and times, over HTTP, each
 page a reader opens: the articles list with its facets, each facet, a filter by site and by
-language, an article's reading view, a table search, every canned query, the dashboard and
-the Atom feed. Prints each page's seconds (the slower of two loads: the first warms the
+language, an article's reading view, a table search, every canned query, the dashboard (and
+the query of each of its charts) and the Atom feed. Prints each page's seconds (the slower of two loads: the first warms the
 page cache, as a page people keep opening is warm) and whether Datasette dropped a facet as
 timed out; then the file's size per article. The archives are kept in --folder and reused.
 """
@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from search import documents  # noqa: E402
 
-from crawler.serve import QUERIES  # noqa: E402
+from crawler.serve import QUERIES, dashboard  # noqa: E402
 from storage.archive import Archive  # noqa: E402
 from storage.records import Article, Capture  # noqa: E402
 
@@ -124,6 +124,8 @@ def pages(db: str, article_id: int) -> dict[str, str]:
     params = {"search": f"q={quote('violence')}", "article_history": f"id={article_id}"}
     for name in QUERIES:
         found[f"query {name}"] = f"/{db}/{name}?{params.get(name, '')}"
+    for name, chart in dashboard(db)["charts"].items():  # what the dashboard's page asks for
+        found[f"dashboard chart {name}"] = f"/{db}.json?" + urllib.parse.urlencode({"sql": chart["query"]})
     return found
 
 
@@ -162,13 +164,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--folder", type=Path, default=Path("bench-archives"))
+    parser.add_argument("--measure", action="store_true", help="only measure the archives already built")
     args = parser.parse_args()
     args.folder.mkdir(exist_ok=True)
     pool = sentences()
     results = {}
     for size in args.sizes:
         path = args.folder / f"archive{size}.db"
-        if not path.exists():
+        if not path.exists() and not args.measure:
             seconds = build(path, size, pool)
             print(f"built {path}: {size:,} articles in {seconds:.0f} s ({size / seconds:.0f} articles/s)", flush=True)
         results[size] = (measure(path), path.stat().st_size)

@@ -10,6 +10,7 @@ from crawler import __version__
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl news` checks its site first (crawler/commands/crawl.py)
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # Say who we are: site owners read their logs. Add a contact for your archive with

@@ -55,8 +55,9 @@ class ArchiveReader:
         return known
 
     def sites(self) -> list[str]:
-        """Every site the archive has crawled."""
-        return [row[0] for row in self.db.execute("select distinct site from crawls order by site")]
+        """Every site the archive has crawled or holds articles of."""
+        rows = self.db.execute("select site from crawls union select site from articles order by site")
+        return [row[0] for row in rows]
 
     def article_count(self, site: str) -> int:
         return self.db.execute("select count(*) from articles where site = ?", [site]).fetchone()[0]

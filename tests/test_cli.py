@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, crawl, newsarchive, write_sites
 
 from crawler.cli import cli
+from storage.archive import Archive
 
 
 def test_demo_crawls_the_sample_site_and_checks_it(tmp_path):
@@ -49,13 +53,58 @@ def test_sites_file_from_the_environment(demo_server, tmp_path, monkeypatch):
         (["crawl"], "name at least one SITE, or --all"),
         (["crawl", "demo", "-s", "NOVALUE"], "'NOVALUE' is not NAME=VALUE"),
         (["crawl", "nope"], "no site named nope (configured: demo)"),
+        (["crawl", "demo", "-s", "DOWNLOAD_DELAY=abc"], "-s DOWNLOAD_DELAY=abc: DOWNLOAD_DELAY takes a number"),
+        (["backfill", "demo", "-s", "ROBOTSTXT_OBEY=maybe"], "ROBOTSTXT_OBEY takes a bool"),
+        (["crawl", "demo", "-s", "ITEM_PIPELINES={oops"], "ITEM_PIPELINES takes a dict"),
+        (["crawl", "demo", "-s", "LOG_LEVEL=LOUD"], "-s LOG_LEVEL=LOUD: a level is one of"),
+        # a renamed or mistyped setting of the project's is not silently ignored
+        (["crawl", "demo", "-s", "NEWSARCHIVE_EXTRACT_WORKERS=2"], "did you mean NEWSARCHIVE_EXTRACT_PROCESSES?"),
     ],
 )
 def test_usage_errors_are_refused_with_exit_code_2(tmp_path, args, message):
     write_sites(tmp_path, {"demo": {"start_urls": ["http://127.0.0.1:9/news/"]}})
     result = newsarchive(*args, cwd=tmp_path)
     assert result.returncode == 2
-    assert message in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "archive.db").exists()  # refused before any work
+
+
+def test_commands_that_read_a_site_refuse_one_the_archive_does_not_hold(demo_server, tmp_path):
+    write_sites(tmp_path, {"demo": demo_server.site.config()})
+    crawl(tmp_path, "demo")
+    for args in (["export-warc", "nosuchsite", "-o", "x.warc.gz"], ["reextract", "nosuchsite"]):
+        result = newsarchive(*args, cwd=tmp_path)
+        assert result.returncode == 2, args
+        assert result.stderr.strip() == "Error: archive.db holds no site named nosuchsite (it holds: demo)"
+    assert not (tmp_path / "x.warc.gz").exists()
+
+
+def test_serve_on_a_port_in_use_is_a_usage_error(tmp_path):
+    with Archive(str(tmp_path / "archive.db")):
+        pass
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = newsarchive("serve", "--port", str(port), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "the news spider crawls one site: scrapy crawl news -a site=NAME"),
+        (["-a", "site=nope"], "no site named nope (configured: demo)"),
+    ],
+)
+def test_scrapy_crawl_news_checks_its_site_first(tmp_path, args, message):
+    write_sites(tmp_path, {"demo": {"start_urls": ["http://127.0.0.1:9/news/"]}})
+    (tmp_path / "scrapy.cfg").write_text((REPO / "scrapy.cfg").read_text())
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_an_unusable_database_is_refused_before_crawling(tmp_path):

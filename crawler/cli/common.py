@@ -15,6 +15,7 @@ from crawler.exit_codes import EXIT_CONFIG, EXIT_LOCKED
 from crawler.paths import archive_file
 from crawler.sites import Site, SitesConfigError, load_sites
 from storage.archive import Archive
+from storage.reader import ArchiveReader
 from storage.lock import ArchiveLock, LockHeld
 from storage.schema import SchemaError
 
@@ -82,13 +83,19 @@ def run_archive(sites: list[Site], mode: str, settings: Settings) -> dict[str, d
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``-s NAME=VALUE`` options, each value checked against its setting (crawler/overrides.py)."""
+    from crawler.overrides import OverrideError, checked, project_settings
+
     overrides = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s/--set")
         overrides[name.strip()] = value
-    return overrides
+    try:
+        return checked(overrides, project_settings())
+    except OverrideError as error:
+        fail(error)
 
 
 def read_sites(path: Path) -> dict[str, Site]:
@@ -102,6 +109,14 @@ def must_exist(db: str, why: str) -> None:
     """A missing archive, for a command that reads one, is a user's mistake: EXIT_CONFIG."""
     if not Path(db).exists():
         fail(f"{db} does not exist: {why}")
+
+
+def must_hold(archive: ArchiveReader, site_names: tuple[str, ...], db: str) -> None:
+    """A site the archive has never crawled, named to a command that reads it, is a user's
+    mistake (a typo would otherwise write an empty WARC, re-extract nothing): EXIT_CONFIG."""
+    held = archive.sites()
+    if missing := [name for name in site_names if name not in held]:
+        fail(f"{db} holds no site named {', '.join(missing)} (it holds: {', '.join(held) or 'none'})")
 
 
 def open_archive(db: str) -> Archive:

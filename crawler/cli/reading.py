@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,10 @@ import click
 from crawler import __version__
 from crawler.cli.common import (
     db_option,
+    fail,
     locked,
     must_exist,
+    must_hold,
     open_archive,
     read_sites,
     run_archive,
@@ -68,6 +71,7 @@ def reextract(site_names: tuple[str, ...], db: str, sites_path: str | None) -> N
     sites = read_sites(path) if path.exists() or sites_path else {}
     must_exist(db, "nothing to re-extract")
     with locked(db), open_archive(db) as archive:
+        must_hold(archive, site_names, db)
         counts = reextract(archive, sites, site_names)
     fields = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()) if name not in TOTALS)
     click.echo(
@@ -104,6 +108,7 @@ def export_warc_command(site_names: tuple[str, ...], output: str, db: str) -> No
 
     must_exist(db, "nothing to export")
     with open_archive(db) as archive:
+        must_hold(archive, site_names, db)
         counts = export_warc(archive, output, site_names, software=f"newsarchive {__version__}")
     records = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
     click.echo(f"Wrote {output}: {records}")
@@ -123,6 +128,12 @@ def serve(db: str, host: str, port: int) -> None:
 
     must_exist(db, "run `newsarchive crawl` or `newsarchive demo` first")
     open_archive(db).close()  # refuse a foreign or newer file before serving it
+    with socket.socket() as probe:  # a port in use is the user's to change, not Datasette's traceback
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Datasette's server binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            fail(f"cannot listen on {host}:{port}: {error.strerror}; choose another --port")
     with subprocess.Popen(datasette_command(db, host, port)) as datasette:
         # Stopped (by a service manager, a test), stop Datasette too rather than orphan it.
         signal.signal(signal.SIGTERM, lambda *_: datasette.terminate())
