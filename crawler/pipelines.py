@@ -34,6 +34,17 @@ logger = logging.getLogger(__name__)
 INTERRUPTED_REASONS = frozenset({"shutdown", "closespider_timeout", "memusage_exceeded"})
 # The finish reason of a run that stopped because SQLite could not write the archive.
 ARCHIVE_UNWRITABLE = "archive_unwritable"
+# A run that ended because it had nothing left to do, without one answer from the site
+# (refused, timed out, unresolvable): it failed, though Scrapy says "finished".
+NO_ANSWER = "no_answer"
+
+
+def run_end(reason: str, responses: int) -> tuple[str, str]:
+    """The status and reason a run's row records, from Scrapy's finish reason and the number
+    of responses the site gave."""
+    if reason == "finished":
+        return ("finished", reason) if responses else ("failed", NO_ANSWER)
+    return ("interrupted" if reason in INTERRUPTED_REASONS else "failed"), reason
 
 
 def storage_failure(error: BaseException) -> bool:
@@ -207,10 +218,8 @@ class ArchivePipeline:
             "errors": values.get(stats.ERRORS, 0),
             "routes": json.dumps(route_stats(values)),
         }
-        if reason == "finished":
-            status = "finished"
-        else:
-            status = "interrupted" if reason in INTERRUPTED_REASONS else "failed"
+        status, reason = run_end(reason, values.get("downloader/response_count", 0))
+        self.stats.set_value("finish_reason", reason)  # what the summary and the exit code say too
         try:
             self.archive.finish_crawl(self.crawl_id, status, reason, counts)
         except WRITE_ERRORS as error:

@@ -12,8 +12,9 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler import console
 from crawler.exit_codes import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNWRITABLE
-from crawler.pipelines import ARCHIVE_UNWRITABLE, INTERRUPTED_REASONS
+from crawler.pipelines import ARCHIVE_UNWRITABLE, INTERRUPTED_REASONS, NO_ANSWER
 from crawler.sites import Site
 from crawler.spiders.news import NewsSpider
 from crawler.stats import (
@@ -48,13 +49,15 @@ def run_overrides(
     log_file: str | None = None,
     interactive: bool = False,
     redis_url: str | None = None,
+    verbose: bool = False,
 ) -> dict[str, Any]:
-    """The settings a run's options mean: ``quiet`` logs warnings only; an ``interactive``
-    backfill (on a terminal) shows a progress line instead of the log; ``redis_url`` makes the
-    run a worker of a distributed crawl."""
-    settings: dict[str, Any] = {}
+    """The settings a run's options mean: the console for people (crawler/console.py) unless
+    ``verbose`` (Scrapy's whole log); ``quiet``, its errors only; an ``interactive`` backfill
+    (on a terminal) shows a progress line instead of the log; ``redis_url`` makes the run a
+    worker of a distributed crawl."""
+    settings: dict[str, Any] = {"LOG_INSTALL_ROOT_HANDLER": verbose}
     if quiet:
-        settings["LOG_LEVEL"] = "WARNING"
+        settings["NEWSARCHIVE_QUIET"] = True
     if log_file:
         settings.update(LOG_FILE=log_file, LOG_FILE_APPEND=True)
     if mode == "backfill" and interactive and not quiet:
@@ -68,6 +71,8 @@ def run(sites: list[Site], mode: str, settings: Settings) -> dict[str, Crawler]:
     """Crawl the sites (in parallel, one spider each); returns each site's finished crawler,
     whose ``stats`` and ``spider`` tell what happened."""
     process = CrawlerProcess(settings)
+    if not settings.getbool("LOG_INSTALL_ROOT_HANDLER"):
+        console.install(settings)
     crawlers = {}
     for site in sites:
         crawler = process.create_crawler(NewsSpider)
@@ -104,18 +109,22 @@ def exit_code(stats: Mapping[str, Any]) -> int:
 
 
 def summary(key: str, stats: Mapping[str, Any]) -> str:
-    """One line for a run: what it stored (or, a worker, handed over), what it cost."""
+    """One line for a run: what it stored (or, a worker, handed over), what it cost; its
+    counts are those of the run's ``crawls`` row."""
     started, finished = stats.get("start_time"), stats.get("finish_time")
     seconds = (finished - started).total_seconds() if started and finished else 0.0
-    cost = f"{stats.get('downloader/request_count', 0)} requests in {seconds:.1f} s ({stats.get('finish_reason')})"
+    reason = stats.get("finish_reason")
+    ended = "failed: the site answered nothing" if reason == NO_ANSWER else reason
+    cost = f"{stats.get('downloader/request_count', 0)} requests in {seconds:.1f} s ({ended})"
     errors = stats.get(ERRORS, 0)
     if HANDED_OVER in stats:
         return f"{key}: {stats[HANDED_OVER]} articles handed over to the loader, {errors} errors; {cost}"
-    unchanged = stats.get(UNCHANGED, 0) + stats.get(SKIPPED_KNOWN, 0)
     duplicates = stats.get(NEAR_DUPLICATES, 0)
     near = f" ({duplicates} near-duplicates)" if duplicates else ""
+    skipped = stats.get(SKIPPED_KNOWN, 0)
+    known = f"{skipped} archived before, not fetched again; " if skipped else ""
     return (
         f"{key}: {stats.get(NEW, 0) + duplicates} new{near}, {stats.get(UPDATED, 0)} updated, "
-        f"{unchanged} unchanged, {stats.get(ALIASES, 0)} aliases, "
-        f"{stats.get(GONE, 0)} gone, {errors} errors; {cost}"
+        f"{stats.get(UNCHANGED, 0)} unchanged, {stats.get(ALIASES, 0)} aliases, "
+        f"{stats.get(GONE, 0)} gone, {errors} errors; {known}{cost}"
     )

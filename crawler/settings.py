@@ -45,6 +45,8 @@ ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {"crawler.progress.Progress": 500}
 # A progress line on the terminal for interactive backfills (the CLI turns it on for a TTY).
 NEWSARCHIVE_PROGRESS = False
+# --quiet: the console shows only errors, each distinct one once (crawler/console.py)
+NEWSARCHIVE_QUIET = False
 # Backfill date window (ISO dates, inclusive); None: unbounded.
 NEWSARCHIVE_SINCE = None
 NEWSARCHIVE_UNTIL = None

@@ -131,4 +131,7 @@ def test_changed_lastmod_refetches_conditionally_and_304_costs_no_extraction(tmp
     assert query(tmp_path, "select count(*) from articles where version = 2") == [(1,)]
     # The 304s stored no capture and ran no extraction; the change stored one.
     assert query(tmp_path, "select count(*) from pages")[0][0] == captures + 1
-    assert "0 new, 1 updated, 39 unchanged" in result.stdout
+    # the console says what the run's row says: 2 unchanged (the 304s), the rest not fetched
+    [(unchanged,)] = query(tmp_path, "select unchanged from crawls order by id desc limit 1")
+    assert unchanged == 2
+    assert "0 new, 1 updated, 2 unchanged, 0 aliases, 0 gone, 0 errors; 37 archived before, not fetched again;" in result.stdout

@@ -74,9 +74,32 @@ def test_quiet_runs_print_nothing_when_all_went_well(demo_server, tmp_path):
 def test_the_log_goes_to_the_log_file(demo_server, tmp_path):
     write_sites(tmp_path, {"demo": demo_server.site.config()})
     result = newsarchive("crawl", "demo", "--log-file", "crawl.log", *FAST, cwd=tmp_path)
-    assert result.returncode == 0 and result.stderr == ""
+    assert result.returncode == 0
     assert result.stdout.startswith("demo: 66 new")
-    assert "Spider closed (finished)" in (tmp_path / "crawl.log").read_text()
+    log = (tmp_path / "crawl.log").read_text()
+    assert "Spider closed (finished)" in log and "Overridden settings" in log  # the whole log
+    [line] = result.stderr.splitlines()  # the console: what is crawled, no Scrapy start-up dump
+    assert line.endswith("INFO: Crawling demo from " + ", ".join(demo_server.site.start_urls()))
+
+
+def test_the_console_shows_scrapys_log_only_when_verbose(demo_server, tmp_path):
+    write_sites(tmp_path, {"demo": demo_server.site.config()})
+    verbose = newsarchive("crawl", "demo", "--verbose", *FAST, cwd=tmp_path)
+    assert verbose.returncode == 0 and "Enabled extensions" in verbose.stderr
+
+
+def test_a_site_that_answers_nothing_is_a_failed_run_told_in_a_few_lines(tmp_path):
+    write_sites(tmp_path, {"down": {"start_urls": ["http://127.0.0.1:9/news/"]}})
+    result = newsarchive("crawl", "down", *FAST, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.strip().endswith("(failed: the site answered nothing)")
+    assert count(tmp_path, "select count(*) from crawls where status = 'failed' and finish_reason = 'no_answer'") == 1
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 6
+    quiet = newsarchive("crawl", "down", "--quiet", *FAST, cwd=tmp_path)
+    assert quiet.returncode == 1 and quiet.stdout.count("\n") == 1  # the summary line
+    errors = quiet.stderr.splitlines()
+    assert "Traceback" not in quiet.stderr and 1 <= len(errors) <= 3
+    assert len({line.split(": ", 1)[1].split("<")[0] for line in errors}) == len(errors)  # each distinct once
 
 
 def start_backfill(folder, delay: str) -> subprocess.Popen:

@@ -36,10 +36,13 @@ sites_option = click.option(
     help="Sites file [default: $NEWSARCHIVE_SITES, else ./sites.toml].",
 )
 quiet_option = click.option(
-    "--quiet", is_flag=True, help="Log warnings only, and print the summary only when something failed."
+    "--quiet", is_flag=True, help="Print nothing on success; on failure, the summary and each distinct error once."
+)
+verbose_option = click.option(
+    "--verbose", is_flag=True, help="Show Scrapy's whole log (its settings, middlewares, every page, tracebacks)."
 )
 log_file_option = click.option(
-    "--log-file", type=click.Path(dir_okay=False), help="Append the log to this file instead of stderr."
+    "--log-file", type=click.Path(dir_okay=False), help="Append the whole log to this file (the console shows what people need)."
 )
 redis_option = click.option(
     "--redis",
@@ -63,7 +66,7 @@ set_option = click.option(
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options of a command that runs the crawl (crawl, backfill)."""
     for option in reversed(
-        (db_option, sites_option, quiet_option, log_file_option, redis_option, set_option)
+        (db_option, sites_option, quiet_option, verbose_option, log_file_option, redis_option, set_option)
     ):
         command = option(command)
     return command

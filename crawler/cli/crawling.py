@@ -133,6 +133,7 @@ def _run(
     db: str,
     sites_path: str | None,
     quiet: bool,
+    verbose: bool,
     log_file: str | None,
     redis_url: str | None,
     overrides: tuple[str, ...],
@@ -148,7 +149,7 @@ def _run(
         fail(error)
     interactive = sys.stdout.isatty()
     settings = {
-        **run_overrides(mode, quiet, log_file, interactive, redis_url),
+        **run_overrides(mode, quiet, log_file, interactive, redis_url, verbose),
         **(window or {}),
         **parse_overrides(overrides),
     }
