@@ -33,6 +33,15 @@ class SitesConfigError(ValueError):
         self.path, self.site, self.field = str(path), site, field
 
 
+class SitesConfigErrors(SitesConfigError):
+    """Several sites of one file that cannot be used: each one's error, one a line."""
+
+    def __init__(self, errors: list[SitesConfigError]):
+        ValueError.__init__(self, "\n".join(str(error) for error in errors))
+        self.errors = errors
+        self.path, self.site, self.field = errors[0].path, errors[0].site, errors[0].field
+
+
 @dataclass(frozen=True)
 class Site:
     """One organization's news section, as configured."""
@@ -71,7 +80,17 @@ def load_sites(path: str | Path) -> dict[str, Site]:
     sites = data.get("sites", {})
     if not isinstance(sites, dict):
         raise SitesConfigError(path, "[sites] must be a table of [sites.NAME] tables")
-    return {key: parse_site(path, key, value) for key, value in sites.items()}
+    parsed, errors = {}, []
+    for key, value in sites.items():  # every site's mistakes at once, not one per attempt
+        try:
+            parsed[key] = parse_site(path, key, value)
+        except SitesConfigError as error:
+            errors.append(error)
+    if len(errors) > 1:
+        raise SitesConfigErrors(errors)
+    if errors:
+        raise errors[0]
+    return parsed
 
 
 _FIELDS = {

@@ -121,3 +121,15 @@ def test_sites_file_option_then_environment_then_working_directory(monkeypatch):
     assert str(sites_file(None)) == "/etc/news/sites.toml"
     monkeypatch.delenv("NEWSARCHIVE_SITES")
     assert str(sites_file(None)) == "sites.toml"
+
+
+def test_every_bad_site_of_a_file_is_reported_at_once(tmp_path):
+    path = write(
+        tmp_path,
+        toml_table("one", {**GOOD, "name": ""}) + toml_table("good", GOOD) + toml_table("two", {**GOOD, "selectors": "h1"}),
+    )
+    with pytest.raises(SitesConfigError) as error:
+        load_sites(path)
+    one, two = str(error.value).splitlines()
+    assert one.startswith(f"{path}: [sites.one] name: must be a non-empty string")
+    assert two.startswith(f"{path}: [sites.two] selectors: must be a table")
