@@ -108,7 +108,9 @@ class ArchivePipeline:
         else:
             threshold = settings.get("NEWSARCHIVE_NEAR_DUPLICATE")  # None: the archive's default
             self.archive = Archive(self.db_path, float(threshold) if threshold else None)
-        self.pool = extraction_pool(self.crawler.settings.getint("NEWSARCHIVE_EXTRACT_PROCESSES"))
+        self.pool = extraction_pool(
+            settings.getint("NEWSARCHIVE_EXTRACT_PROCESSES"), settings.getint("NEWSARCHIVE_EXTRACT_MEMORY_MB")
+        )
         self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
 
     async def process_item(self, item: FetchedPage | NotStored) -> FetchedPage | NotStored:

@@ -33,6 +33,10 @@ NEWSARCHIVE_EXTRACT_PROCESSES = 0
 # Seconds of work one page's extraction may take (a news page takes a tenth of one): past it,
 # its process is killed and replaced and the page recorded as extract_timeout. 0: no limit.
 NEWSARCHIVE_EXTRACT_TIMEOUT = 30
+# Megabytes of memory (resident) an extraction process may reach; one that a page grows past
+# it (half a million table rows take 3 GB) is stopped and replaced, the page recorded as
+# too_large. A process holds some 150-190 MB after ordinary pages. 0: no limit.
+NEWSARCHIVE_EXTRACT_MEMORY_MB = 400
 # Sitemaps may be up to 50 MB uncompressed (sitemaps.org); pages get far less (below).
 NEWSARCHIVE_SITEMAP_MAXSIZE = 50 * 1024 * 1024
 
