@@ -66,15 +66,30 @@ def articles(count: int, pool: dict[str, list[str]]):
         published = time.strftime("%Y-%m-%d", time.gmtime(time.time() - day * 86400))
         url = f"https://{site}.example.org/{language}/{published.replace('-', '/')}/{n}/"
         article = Article(
-            site=site, url=url, text="\n".join(paragraphs), title=title, published=published,
-            language=language, authors=["Press office"], categories=[rng.choice(["News", "Events", "Education"])],
+            site=site,
+            url=url,
+            text="\n".join(paragraphs),
+            title=title,
+            published=published,
+            language=language,
+            authors=["Press office"],
+            categories=[rng.choice(["News", "Events", "Education"])],
             markdown="\n\n".join(paragraphs),
         )
         html = PAGE.format(
-            language=language, title=title, published=published, menu=MENU,
+            language=language,
+            title=title,
+            published=published,
+            menu=MENU,
             paragraphs="".join(f"<p>{p}</p>" for p in paragraphs),
         )
-        capture = Capture(url, 200, {"Content-Type": "text/html; charset=utf-8"}, html.encode(), f"{published}T12:00:00+00:00")
+        capture = Capture(
+            url,
+            200,
+            {"Content-Type": "text/html; charset=utf-8"},
+            html.encode(),
+            f"{published}T12:00:00+00:00",
+        )
         yield article, capture
 
 
@@ -141,7 +156,8 @@ def measure(path: Path) -> list[tuple[str, float, str]]:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "crawler.cli", "serve", "--db", str(path), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -168,7 +184,9 @@ def measure(path: Path) -> list[tuple[str, float, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--folder", type=Path, default=Path("bench-archives"))
     parser.add_argument("--measure", action="store_true", help="only measure the archives already built")
@@ -180,12 +198,20 @@ def main() -> None:
         path = args.folder / f"archive{size}.db"
         if not path.exists() and not args.measure:
             seconds = build(path, size, pool)
-            print(f"built {path}: {size:,} articles in {seconds:.0f} s ({size / seconds:.0f} articles/s)", flush=True)
+            print(
+                f"built {path}: {size:,} articles in {seconds:.0f} s ({size / seconds:.0f} articles/s)",
+                flush=True,
+            )
         results[size] = (measure(path), path.stat().st_size)
     print(f"\n{'page':28}" + "".join(f"{size:>12,}" for size in args.sizes) + "   (seconds, warm)")
     names = [name for name, _, _ in results[args.sizes[0]][0]]
     for i, name in enumerate(names):
-        print(f"{name:28}" + "".join(f"{results[size][0][i][1]:12.3f}" for size in args.sizes) + "   " + results[args.sizes[-1]][0][i][2])
+        print(
+            f"{name:28}"
+            + "".join(f"{results[size][0][i][1]:12.3f}" for size in args.sizes)
+            + "   "
+            + results[args.sizes[-1]][0][i][2]
+        )
     print(f"{'bytes per article':28}" + "".join(f"{results[size][1] / size:12,.0f}" for size in args.sizes))
 
 

@@ -140,17 +140,26 @@ def main() -> None:
     conn = sqlite3.connect(":memory:")
     conn.execute("create virtual table plain using fts5(text)")
     conn.execute("create virtual table ours using fts5(text, content='')")
-    conn.executemany("insert into plain (rowid, text) values (?, ?)", [(i, text) for i, (_, text) in enumerate(docs, 1)])
+    conn.executemany(
+        "insert into plain (rowid, text) values (?, ?)", [(i, text) for i, (_, text) in enumerate(docs, 1)]
+    )
     conn.executemany(
         "insert into ours (rowid, text) values (?, ?)",
         [(i, analyze(text, language)) for i, (language, text) in enumerate(docs, 1)],
     )
 
     def found(table: str, query: str) -> set[int]:
-        return {rowid for (rowid,) in conn.execute(f"select rowid from {table} where {table} match ?", [query])}
+        return {
+            rowid for (rowid,) in conn.execute(f"select rowid from {table} where {table} match ?", [query])
+        }
 
-    print(f"{len(docs)} documents: " + ", ".join(f"{lang} {sum(1 for d in docs if d[0] == lang)}" for lang in QUERIES))
-    print(f"{'language':9} {'queries':>7} {'relevant':>8}   {'sqlite recall':>13} {'precision':>9}   {'ours recall':>11} {'precision':>9}   {'same language':>13} {'precision':>9}")
+    print(
+        f"{len(docs)} documents: "
+        + ", ".join(f"{lang} {sum(1 for d in docs if d[0] == lang)}" for lang in QUERIES)
+    )
+    print(
+        f"{'language':9} {'queries':>7} {'relevant':>8}   {'sqlite recall':>13} {'precision':>9}   {'ours recall':>11} {'precision':>9}   {'same language':>13} {'precision':>9}"
+    )
     worst: list[str] = []
     for language, queries in QUERIES.items():
         # [retrieved, retrieved and relevant]; "within": ours, with the results filtered to the
@@ -173,11 +182,15 @@ def main() -> None:
                     totals["within"][1] += len(hits & truth & same_language)
                     totals["within"][2] += len(truth & same_language)
                 if table == "ours" and (hits - truth or truth - hits):
-                    worst.append(f"  {language} {typed}: {len(hits & truth)}/{len(truth)} found, {len(hits - truth)} more")
+                    worst.append(
+                        f"  {language} {typed}: {len(hits & truth)}/{len(truth)} found, {len(hits - truth)} more"
+                    )
         row = [f"{language:9} {used:7} {totals['relevant']:8}"]
         for table in ("plain", "ours", "within"):
             retrieved, right, *among = totals[table]
-            row.append(f"{right / (among[0] if among else totals['relevant']):13.2f} {right / retrieved if retrieved else 0:9.2f}")
+            row.append(
+                f"{right / (among[0] if among else totals['relevant']):13.2f} {right / retrieved if retrieved else 0:9.2f}"
+            )
         print("   ".join(row))
     print("queries where ours differs from the truth:")
     print("\n".join(worst))

@@ -31,7 +31,12 @@ def project_settings() -> Settings:
 def _kind(default: object) -> str | None:
     """How Scrapy reads a setting whose default is ``default``: a number's default does not
     say whether it is read as an int or a float (DOWNLOAD_DELAY's is 1, read as a float)."""
-    for kind, types in (("bool", bool), ("number", (int, float)), ("dict", (dict, BaseSettings)), ("list", (list, tuple))):
+    for kind, types in (
+        ("bool", bool),
+        ("number", (int, float)),
+        ("dict", (dict, BaseSettings)),
+        ("list", (list, tuple)),
+    ):
         if isinstance(default, types):
             return kind
     return None  # a string, or None: any text
@@ -44,10 +49,14 @@ def checked(overrides: Mapping[str, str], defaults: BaseSettings) -> dict[str, s
             if name.startswith("NEWSARCHIVE_"):
                 known = [key for key in defaults if key.startswith("NEWSARCHIVE_")]
                 close = difflib.get_close_matches(name, known, n=1)
-                raise OverrideError(f"-s {name}: no such setting" + (f" (did you mean {close[0]}?)" if close else ""))
+                raise OverrideError(
+                    f"-s {name}: no such setting" + (f" (did you mean {close[0]}?)" if close else "")
+                )
             continue
         if name == "LOG_LEVEL" and value.upper() not in logging.getLevelNamesMapping():
-            raise OverrideError(f"-s LOG_LEVEL={value}: a level is one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+            raise OverrideError(
+                f"-s LOG_LEVEL={value}: a level is one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
+            )
         kind = _kind(defaults[name])
         if kind is None:
             continue
@@ -56,5 +65,7 @@ def checked(overrides: Mapping[str, str], defaults: BaseSettings) -> dict[str, s
         except (ValueError, TypeError):
             default = defaults[name]
             shown = dict(default) if isinstance(default, BaseSettings) else default
-            raise OverrideError(f"-s {name}={value}: {name} takes a {kind} (its default: {shown!r})") from None
+            raise OverrideError(
+                f"-s {name}={value}: {name} takes a {kind} (its default: {shown!r})"
+            ) from None
     return dict(overrides)

@@ -30,8 +30,8 @@ from storage.dedupe import (
 )
 from storage.fingerprint import content_hash
 from storage.reader import ArchiveReader
-from storage.search import index_article, unindex_article
 from storage.records import Article, Capture, Outcome, utcnow
+from storage.search import index_article, unindex_article
 from storage.urls import canonicalize
 
 

@@ -343,13 +343,23 @@ def _index_what_people_open(db: sqlite_utils.Database) -> None:
     (the Atom feed) are read from these indexes (counted there, never from the rows, which
     hold the bodies)."""
     articles = db.table("articles")
-    for columns in (["published"], ["language", "published"], ["year"], ["site", "language"],
-                    ["site", "year"], ["language", "site"], ["language", "year"], ["first_seen"]):
+    for columns in (
+        ["published"],
+        ["language", "published"],
+        ["year"],
+        ["site", "language"],
+        ["site", "year"],
+        ["language", "site"],
+        ["language", "year"],
+        ["first_seen"],
+    ):
         articles.create_index(columns, if_not_exists=True)
     # articles per month, per site and per language (the canned query, the dashboard): counted
     # from these alone when the queries say substr(published, 1, 7) as these do
     for column in ("site", "language"):
-        db.execute(f"create index if not exists articles_month_{column} on articles (substr(published, 1, 7), {column})")
+        db.execute(
+            f"create index if not exists articles_month_{column} on articles (substr(published, 1, 7), {column})"
+        )
 
 
 def _search_as_people_write(db: sqlite_utils.Database) -> None:

@@ -132,7 +132,9 @@ def snippet(text: str | None, typed: str | None, language: str | None, words: in
 
     def hit(word: str) -> bool:
         form = analyze_word(word, language)
-        return any(form in forms or prefix and any(form.startswith(f) for f in forms) for forms, prefix in wanted)
+        return any(
+            form in forms or prefix and any(form.startswith(f) for f in forms) for forms, prefix in wanted
+        )
 
     spans = [(match.start(), match.end(), hit(match.group())) for match in WORD.finditer(text)]
     if not spans:
@@ -156,7 +158,9 @@ def snippet(text: str | None, typed: str | None, language: str | None, words: in
 # -- the index ---------------------------------------------------------------------------
 
 
-def index_article(conn: sqlite3.Connection, article_id: int, title: str | None, text: str | None, language: str | None) -> None:
+def index_article(
+    conn: sqlite3.Connection, article_id: int, title: str | None, text: str | None, language: str | None
+) -> None:
     """Add an article's title and text to ``articles_search``."""
     conn.execute(
         "insert into articles_search (rowid, title, text) values (?, ?, ?)",
@@ -164,7 +168,9 @@ def index_article(conn: sqlite3.Connection, article_id: int, title: str | None, 
     )
 
 
-def unindex_article(conn: sqlite3.Connection, article_id: int, title: str | None, text: str | None, language: str | None) -> None:
+def unindex_article(
+    conn: sqlite3.Connection, article_id: int, title: str | None, text: str | None, language: str | None
+) -> None:
     """Take an article out of ``articles_search``, given what it was indexed with."""
     conn.execute(
         "insert into articles_search (articles_search, rowid, title, text) values ('delete', ?, ?, ?)",
@@ -178,7 +184,10 @@ def build_index(conn: sqlite3.Connection) -> None:
     rows = conn.execute("select id, title, text, language from articles")
     conn.executemany(
         "insert into articles_search (rowid, title, text) values (?, ?, ?)",
-        ((article_id, analyze(title, language), analyze(text, language)) for article_id, title, text, language in rows),
+        (
+            (article_id, analyze(title, language), analyze(text, language))
+            for article_id, title, text, language in rows
+        ),
     )
     conn.execute("delete from search_analyzer")
     conn.execute("insert into search_analyzer (analyzer) values (?)", [ANALYZER])

@@ -13,8 +13,8 @@ import pytest
 
 from storage.archive import Archive
 from storage.records import Article, Capture, Outcome
-from storage.search import search_query
 from storage.schema import SCHEMA_VERSION, SchemaError
+from storage.search import search_query
 
 BODY = "The Director-General received the delegation in Rabat.\nBoth sides agreed on a plan."
 
@@ -247,7 +247,14 @@ def test_full_text_search_follows_inserts_and_updates(archive):
     assert len(search("الرباط")) == len(search("رباط")) == len(search("بالرباط")) == 1
     archive.store(article(text="Entirely rewritten: the meeting moved to Tunis."), capture())
     assert search("Rabat") == [] and search("Tunis") == [first.article_id]
-    archive.update_extraction([(first.article_id, article(title="Meetings in Tunis", text="Entirely rewritten: the meeting moved to Tunis."))])
+    archive.update_extraction(
+        [
+            (
+                first.article_id,
+                article(title="Meetings in Tunis", text="Entirely rewritten: the meeting moved to Tunis."),
+            )
+        ]
+    )
     assert search("meeting") == [first.article_id]  # the new title's "Meetings", stemmed
     in_title = "select rowid from articles_search where articles_search match 'title:tunis'"
     assert [rowid for (rowid,) in archive.db.execute(in_title)] == [first.article_id]
@@ -393,7 +400,9 @@ def test_an_archive_of_the_first_schema_is_upgraded_in_place(tmp_path):
         )
         assert hits.fetchone()[0] == 2
         # the analyzed index replaced sqlite-utils' and its triggers (schema 10)
-        assert not {"articles_fts", "articles_au"} & set(archive.db.table_names() + [t.name for t in archive.db.triggers])
+        assert not {"articles_fts", "articles_au"} & set(
+            archive.db.table_names() + [t.name for t in archive.db.triggers]
+        )
         # the old article is in rule 3's index: a copy of it is found
         assert archive.db["near_keys"].count_where("article_id = ?", [old["id"]]) == 8
         copy = archive.store(

@@ -53,12 +53,18 @@ def test_sites_file_from_the_environment(demo_server, tmp_path, monkeypatch):
         (["crawl"], "name at least one SITE, or --all"),
         (["crawl", "demo", "-s", "NOVALUE"], "'NOVALUE' is not NAME=VALUE"),
         (["crawl", "nope"], "no site named nope (configured: demo)"),
-        (["crawl", "demo", "-s", "DOWNLOAD_DELAY=abc"], "-s DOWNLOAD_DELAY=abc: DOWNLOAD_DELAY takes a number"),
+        (
+            ["crawl", "demo", "-s", "DOWNLOAD_DELAY=abc"],
+            "-s DOWNLOAD_DELAY=abc: DOWNLOAD_DELAY takes a number",
+        ),
         (["backfill", "demo", "-s", "ROBOTSTXT_OBEY=maybe"], "ROBOTSTXT_OBEY takes a bool"),
         (["crawl", "demo", "-s", "ITEM_PIPELINES={oops"], "ITEM_PIPELINES takes a dict"),
         (["crawl", "demo", "-s", "LOG_LEVEL=LOUD"], "-s LOG_LEVEL=LOUD: a level is one of"),
         # a renamed or mistyped setting of the project's is not silently ignored
-        (["crawl", "demo", "-s", "NEWSARCHIVE_EXTRACT_WORKERS=2"], "did you mean NEWSARCHIVE_EXTRACT_PROCESSES?"),
+        (
+            ["crawl", "demo", "-s", "NEWSARCHIVE_EXTRACT_WORKERS=2"],
+            "did you mean NEWSARCHIVE_EXTRACT_PROCESSES?",
+        ),
     ],
 )
 def test_usage_errors_are_refused_with_exit_code_2(tmp_path, args, message):
@@ -88,7 +94,10 @@ def test_serve_on_a_port_in_use_is_a_usage_error(tmp_path):
         port = busy.getsockname()[1]
         result = newsarchive("serve", "--port", str(port), cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.strip() == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port"
+    assert (
+        result.stderr.strip()
+        == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port"
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +111,11 @@ def test_scrapy_crawl_news_checks_its_site_first(tmp_path, args, message):
     write_sites(tmp_path, {"demo": {"start_urls": ["http://127.0.0.1:9/news/"]}})
     (tmp_path / "scrapy.cfg").write_text((REPO / "scrapy.cfg").read_text())
     result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "news", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "scrapy", "crawl", "news", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 

@@ -58,8 +58,12 @@ def add_history_and_a_duplicate(db_path, truth) -> None:
         )
         # an Arabic article that links to its English version (hreflang)
         arabic, english = (next(t for t in truth if t["language"] == lang) for lang in ("ar", "en"))
-        [[arabic_id]] = archive.db.execute("select id from articles where url = ?", [canonicalize(arabic["url"])])
-        archive.db["article_translations"].insert({"article_id": arabic_id, "language": "en", "url": english["url"]})
+        [[arabic_id]] = archive.db.execute(
+            "select id from articles where url = ?", [canonicalize(arabic["url"])]
+        )
+        archive.db["article_translations"].insert(
+            {"article_id": arabic_id, "language": "en", "url": english["url"]}
+        )
         last_run = archive.last_crawl("demo")["id"]
         archive.record_outcome(
             last_run, f"{truth[2]['url']}?print=1", "timeout", None, "took longer than 30 s"
@@ -310,14 +314,18 @@ def test_the_articles_list_shows_excerpts_not_bodies(served):
 def test_the_reading_view_shows_an_article_with_its_history_duplicates_and_captures(served):
     base, truth = served
     original, corrected = truth[0], truth[1]
-    with urllib.request.urlopen(f"{base}/archive/articles/{article_id(base, corrected['url'])}", timeout=30) as response:
+    with urllib.request.urlopen(
+        f"{base}/archive/articles/{article_id(base, corrected['url'])}", timeout=30
+    ) as response:
         page = html.unescape(response.read().decode())
     assert f"<h1>{corrected['title']}</h1>" in page
     for paragraph in (corrected["text"] + CORRECTION).split("\n"):
         assert f"<p>{paragraph.strip()}</p>" in page  # the body in paragraphs
     assert "Earlier versions" in page and "version 1," in page and "/archive/article_history?id=" in page
     assert page.count("HTTP 200") == 2  # both captures
-    with urllib.request.urlopen(f"{base}/archive/articles/{article_id(base, original['url'])}", timeout=30) as response:
+    with urllib.request.urlopen(
+        f"{base}/archive/articles/{article_id(base, original['url'])}", timeout=30
+    ) as response:
         page = response.read().decode()
     assert "Near-duplicates" in page and "(partner)" in page
 
@@ -325,7 +333,9 @@ def test_the_reading_view_shows_an_article_with_its_history_duplicates_and_captu
 def test_canned_search_marks_the_matching_words(served):
     base, truth = served
     word, expected = unique_word(truth, "fr")
-    with urllib.request.urlopen(f"{base}/archive/search?" + urllib.parse.urlencode({"q": word}), timeout=30) as response:
+    with urllib.request.urlopen(
+        f"{base}/archive/search?" + urllib.parse.urlencode({"q": word}), timeout=30
+    ) as response:
         page = response.read().decode()
     assert f"<mark>{word}</mark>" in page
 
@@ -343,7 +353,9 @@ def test_an_arabic_article_reads_right_to_left_in_chromium(served, tmp_path_fact
         for language in ("ar", "en", "fr"):
             expected = next(t for t in truth if t["language"] == language)
             browser.get(f"{base}/archive/articles/{article_id(base, expected['url'])}")
-            article = WebDriverWait(browser, 60).until(lambda b: b.find_element(By.CSS_SELECTOR, "article.article"))
+            article = WebDriverWait(browser, 60).until(
+                lambda b: b.find_element(By.CSS_SELECTOR, "article.article")
+            )
             body = article.find_element(By.CSS_SELECTOR, ".body p")
             direction = browser.execute_script("return getComputedStyle(arguments[0]).direction", body)
             assert direction == ("rtl" if language == "ar" else "ltr")
@@ -358,7 +370,12 @@ def test_an_arabic_article_reads_right_to_left_in_chromium(served, tmp_path_fact
                     "return [line.right, col.right, line.left, col.left]",
                     body,
                 )
-                assert abs(box[0] - box[1]) < 2 and box[2] > box[3] or abs(box[2] - box[3]) < 2 and abs(box[0] - box[1]) < 2
+                assert (
+                    abs(box[0] - box[1]) < 2
+                    and box[2] > box[3]
+                    or abs(box[2] - box[3]) < 2
+                    and abs(box[0] - box[1]) < 2
+                )
                 source = article.find_element(By.CSS_SELECTOR, ".source a")
                 assert source.text == urllib.parse.unquote(expected["url"]) and "%" not in source.text
                 links = browser.find_elements(By.CSS_SELECTOR, ".article-links a")

@@ -60,8 +60,13 @@ def test_a_page_that_grows_its_process_past_the_memory_limit_is_too_large_and_fa
     """300,000 table rows take a process past 1 GB unbounded; at the limit it exits, replaced."""
     pool = extraction_pool(1, 300)
     table = "".join(f"<tr><td>{n}</td><td>row {n}</td></tr>" for n in range(300_000))
-    huge = pool.schedule(extract, (f"<html><body><table>{table}</table></body></html>", "https://example.org/t/", "org"))
+    huge = pool.schedule(
+        extract, (f"<html><body><table>{table}</table></body></html>", "https://example.org/t/", "org")
+    )
     assert failure_reason(huge.exception(timeout=300)) == "too_large"
-    assert pool.schedule(extract, (PAGE, "https://example.org/after/", "org")).result(timeout=60).title == "A visit"
+    assert (
+        pool.schedule(extract, (PAGE, "https://example.org/after/", "org")).result(timeout=60).title
+        == "A visit"
+    )
     pool.stop()
     pool.join()

@@ -134,4 +134,7 @@ def test_changed_lastmod_refetches_conditionally_and_304_costs_no_extraction(tmp
     # the console says what the run's row says: 2 unchanged (the 304s), the rest not fetched
     [(unchanged,)] = query(tmp_path, "select unchanged from crawls order by id desc limit 1")
     assert unchanged == 2
-    assert "0 new, 1 updated, 2 unchanged, 0 aliases, 0 gone, 0 errors; 37 archived before, not fetched again;" in result.stdout
+    assert (
+        "0 new, 1 updated, 2 unchanged, 0 aliases, 0 gone, 0 errors; 37 archived before, not fetched again;"
+        in result.stdout
+    )

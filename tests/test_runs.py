@@ -93,7 +93,10 @@ def test_a_site_that_answers_nothing_is_a_failed_run_told_in_a_few_lines(tmp_pat
     result = newsarchive("crawl", "down", *FAST, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.strip().endswith("(failed: the site answered nothing)")
-    assert count(tmp_path, "select count(*) from crawls where status = 'failed' and finish_reason = 'no_answer'") == 1
+    assert (
+        count(tmp_path, "select count(*) from crawls where status = 'failed' and finish_reason = 'no_answer'")
+        == 1
+    )
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 6
     quiet = newsarchive("crawl", "down", "--quiet", *FAST, cwd=tmp_path)
     assert quiet.returncode == 1 and quiet.stdout.count("\n") == 1  # the summary line

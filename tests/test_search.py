@@ -26,7 +26,12 @@ def index():
         "insert into t (rowid, text) values (?, ?)",
         [(rowid, analyze(text, language)) for rowid, (text, language) in enumerate(ARTICLES, 1)],
     )
-    yield lambda typed: [rowid for (rowid,) in conn.execute("select rowid from t where t match ? order by rowid", [search_query(typed)])]
+    yield lambda typed: [
+        rowid
+        for (rowid,) in conn.execute(
+            "select rowid from t where t match ? order by rowid", [search_query(typed)]
+        )
+    ]
     conn.close()
 
 
@@ -46,7 +51,9 @@ def index():
     ],
 )
 def test_the_written_forms_of_a_word_are_one_term(forms, language):
-    assert len({analyze_word(form, language) for form in forms}) == 1, [analyze_word(f, language) for f in forms]
+    assert len({analyze_word(form, language) for form in forms}) == 1, [
+        analyze_word(f, language) for f in forms
+    ]
 
 
 def test_words_of_different_meaning_stay_apart():
@@ -78,9 +85,27 @@ def test_a_search_finds_the_word_in_its_written_forms(index, typed, found):
 
 # What people type into a search box, and what an attacker would.
 HOSTILE = [
-    "Director-General", "L'OMEC", "AND", "OR NOT", '"unbalanced', "NEAR(rabat visits)",
-    "title:Rabat", "*", "**", "-", "^", "'); drop table t; --", "a AND", "( ( (", "{text}: x",
-    "\x00", "ـــ", "\u064e", "١٢٣", "x" * 5000, "",
+    "Director-General",
+    "L'OMEC",
+    "AND",
+    "OR NOT",
+    '"unbalanced',
+    "NEAR(rabat visits)",
+    "title:Rabat",
+    "*",
+    "**",
+    "-",
+    "^",
+    "'); drop table t; --",
+    "a AND",
+    "( ( (",
+    "{text}: x",
+    "\x00",
+    "ـــ",
+    "\u064e",
+    "١٢٣",
+    "x" * 5000,
+    "",
 ]
 
 
@@ -100,5 +125,7 @@ def test_the_passage_with_the_most_matches_is_shown_with_them_marked():
     assert passage.startswith("… ") and passage.endswith(" …") and "\n" not in passage
     arabic = snippet("زار الوفد المنظمة الإسلامية للتعليم", "منظمة تعليم", "ar")
     assert arabic == "زار الوفد [المنظمة] الإسلامية [للتعليم]"
-    assert snippet("L'OMEC et l'UNESCO", "L'OMEC", "fr") == "L'[OMEC] et l'UNESCO"  # the elided article is no match
+    assert (
+        snippet("L'OMEC et l'UNESCO", "L'OMEC", "fr") == "L'[OMEC] et l'UNESCO"
+    )  # the elided article is no match
     assert snippet("", "x", "en") == "" and "[" not in snippet("nothing here", "absent", "en")

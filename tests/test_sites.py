@@ -126,7 +126,9 @@ def test_sites_file_option_then_environment_then_working_directory(monkeypatch):
 def test_every_bad_site_of_a_file_is_reported_at_once(tmp_path):
     path = write(
         tmp_path,
-        toml_table("one", {**GOOD, "name": ""}) + toml_table("good", GOOD) + toml_table("two", {**GOOD, "selectors": "h1"}),
+        toml_table("one", {**GOOD, "name": ""})
+        + toml_table("good", GOOD)
+        + toml_table("two", {**GOOD, "selectors": "h1"}),
     )
     with pytest.raises(SitesConfigError) as error:
         load_sites(path)

@@ -15,8 +15,8 @@ from crawler.exit_codes import EXIT_CONFIG, EXIT_LOCKED
 from crawler.paths import archive_file
 from crawler.sites import Site, SitesConfigError, load_sites
 from storage.archive import Archive
-from storage.reader import ArchiveReader
 from storage.lock import ArchiveLock, LockHeld
+from storage.reader import ArchiveReader
 from storage.schema import SchemaError
 
 if TYPE_CHECKING:  # Scrapy is imported when a command runs, not at start-up
@@ -36,13 +36,19 @@ sites_option = click.option(
     help="Sites file [default: $NEWSARCHIVE_SITES, else ./sites.toml].",
 )
 quiet_option = click.option(
-    "--quiet", is_flag=True, help="Print nothing on success; on failure, the summary and each distinct error once."
+    "--quiet",
+    is_flag=True,
+    help="Print nothing on success; on failure, the summary and each distinct error once.",
 )
 verbose_option = click.option(
-    "--verbose", is_flag=True, help="Show Scrapy's whole log (its settings, middlewares, every page, tracebacks)."
+    "--verbose",
+    is_flag=True,
+    help="Show Scrapy's whole log (its settings, middlewares, every page, tracebacks).",
 )
 log_file_option = click.option(
-    "--log-file", type=click.Path(dir_okay=False), help="Append the whole log to this file (the console shows what people need)."
+    "--log-file",
+    type=click.Path(dir_okay=False),
+    help="Append the whole log to this file (the console shows what people need).",
 )
 redis_option = click.option(
     "--redis",

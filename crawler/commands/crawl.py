@@ -17,7 +17,9 @@ class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args[:1] == ["news"]:
             if "site" not in opts.spargs:
-                raise UsageError("the news spider crawls one site: scrapy crawl news -a site=NAME (a key of sites.toml)")
+                raise UsageError(
+                    "the news spider crawls one site: scrapy crawl news -a site=NAME (a key of sites.toml)"
+                )
             assert self.settings is not None
             path = sites_file(self.settings.get("NEWSARCHIVE_SITES"))
             try:

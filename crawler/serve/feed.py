@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from dateutil.parser import isoparse
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from datasette.views.base import DatasetteError
+from dateutil.parser import isoparse
 from feedgen.feed import FeedGenerator
 
 REQUIRED = ("atom_id", "atom_title", "atom_updated")
@@ -55,16 +55,27 @@ def atom(title: str, url: str, rows: list[dict[str, Any]]) -> str:
     return feed.atom_str(pretty=True).decode()
 
 
-def render_atom(datasette: Any, request: Any, columns: list[str], rows: list[Any], database: str, query_name: str | None) -> Response:
+def render_atom(
+    datasette: Any, request: Any, columns: list[str], rows: list[Any], database: str, query_name: str | None
+) -> Response:
     if not set(REQUIRED) <= set(columns):
         raise DatasetteError(f"an Atom feed needs the columns {', '.join(REQUIRED)}", status=400)
     title = request.path
     if query_name:
-        title = (datasette.metadata(database=database) or {}).get("queries", {}).get(query_name, {}).get("title", title)
+        title = (
+            (datasette.metadata(database=database) or {})
+            .get("queries", {})
+            .get(query_name, {})
+            .get("title", title)
+        )
     body = atom(title, request.url, [dict(zip(columns, row, strict=True)) for row in rows])
     return Response(body, content_type="application/xml; charset=utf-8", status=200)
 
 
 @hookimpl(trylast=True)  # registered last, so that it, not an installed datasette-atom, serves .atom
 def register_output_renderer() -> dict[str, Any]:
-    return {"extension": "atom", "render": render_atom, "can_render": lambda columns: set(REQUIRED) <= set(columns)}
+    return {
+        "extension": "atom",
+        "render": render_atom,
+        "can_render": lambda columns: set(REQUIRED) <= set(columns),
+    }

@@ -81,7 +81,9 @@ def render_cell(value: Any, column: str, table: str | None) -> Markup | None:
 
 
 @hookimpl
-def extra_template_vars(view_name: str, table: str | None, database: str | None, request: Any, datasette: Any) -> Any:
+def extra_template_vars(
+    view_name: str, table: str | None, database: str | None, request: Any, datasette: Any
+) -> Any:
     if view_name != "row" or table != "articles" or request is None:
         return None
 

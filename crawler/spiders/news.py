@@ -120,7 +120,12 @@ class NewsSpider(scrapy.Spider):
     # -- entry points ----------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.logger.info("%s %s from %s", "Backfilling" if self.mode == "backfill" else "Crawling", self.site.key, ", ".join(self.site.start_urls))
+        self.logger.info(
+            "%s %s from %s",
+            "Backfilling" if self.mode == "backfill" else "Crawling",
+            self.site.key,
+            ", ".join(self.site.start_urls),
+        )
         for url in self.site.start_urls:
             yield self._request(url, self.parse_listing, "start", meta={"listing_page": 1})
         if not self.settings.getbool(
