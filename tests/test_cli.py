@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sqlite3
 import subprocess
@@ -133,3 +134,12 @@ def test_every_command_has_help_with_an_example_and_a_place_in_the_readme(comman
     assert result.exit_code == 0
     assert "Example: newsarchive " + command in result.output
     assert f"newsarchive {command}" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_exit_codes_are_in_the_help():
+    from crawler import exit_codes
+
+    text = CliRunner().invoke(cli, ["--help"]).output
+    codes = [value for name, value in vars(exit_codes).items() if name.startswith("EXIT_")]
+    listed = [int(line.split()[0]) for line in text.splitlines() if re.match(r"\s+\d  ", line)]
+    assert "Exit codes" in text and listed == sorted(codes)

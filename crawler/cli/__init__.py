@@ -22,6 +22,15 @@ def cli() -> None:
     Try it offline:   newsarchive demo
     Nightly, in cron: newsarchive crawl --all
     Explore:          newsarchive serve
+
+    \b
+    Exit codes (for cron):
+      0  finished without errors
+      1  finished, but some pages or sites failed
+      2  nothing done: a sites file, option, setting value, site name, port or database is unusable
+      3  another run holds the archive
+      4  interrupted (a signal, a time or memory limit): run it again
+      5  the archive could not be written (disk full?): free space, run it again
     """
 
 
