@@ -39,11 +39,11 @@ ARCHIVE_UNWRITABLE = "archive_unwritable"
 NO_ANSWER = "no_answer"
 
 
-def run_end(reason: str, responses: int) -> tuple[str, str]:
+def run_end(reason: str, requests: int, responses: int) -> tuple[str, str]:
     """The status and reason a run's row records, from Scrapy's finish reason and the number
-    of responses the site gave."""
+    of requests it made and responses the site gave."""
     if reason == "finished":
-        return ("finished", reason) if responses else ("failed", NO_ANSWER)
+        return ("failed", NO_ANSWER) if requests and not responses else ("finished", reason)
     return ("interrupted" if reason in INTERRUPTED_REASONS else "failed"), reason
 
 
@@ -220,7 +220,9 @@ class ArchivePipeline:
             "errors": values.get(stats.ERRORS, 0),
             "routes": json.dumps(route_stats(values)),
         }
-        status, reason = run_end(reason, values.get("downloader/response_count", 0))
+        status, reason = run_end(
+            reason, values.get("downloader/request_count", 0), values.get("downloader/response_count", 0)
+        )
         self.stats.set_value("finish_reason", reason)  # what the summary and the exit code say too
         try:
             self.archive.finish_crawl(self.crawl_id, status, reason, counts)
