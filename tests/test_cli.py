@@ -23,7 +23,8 @@ def test_demo_crawls_the_sample_site_and_checks_it(tmp_path):
     truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
     assert len(truth) == 66 and {t["language"] for t in truth} == {"en", "ar", "fr"}
     assert "66/66 articles stored; right titles 66, dates 66, bodies 66" in result.stdout
-    assert "newsarchive serve --db demo.db" in result.stdout
+    assert "newsarchive serve --db demo.db" in result.stdout and "8001/demo/articles" in result.stdout
+    assert "newsarchive sites --db demo.db" in result.stdout  # the demo's archive is not the default one
     with sqlite3.connect(tmp_path / "demo.db") as conn:
         assert conn.execute("select count(*) from articles").fetchone()[0] == 66
 
@@ -38,6 +39,7 @@ def test_sites_lists_counts_and_last_crawl(demo_server, tmp_path):
     demo_line, other_line = result.stdout.splitlines()
     assert demo_line.split()[0] == "demo" and " 66 articles" in demo_line and "(finished)" in demo_line
     assert other_line.split()[0] == "other" and " 0 articles" in other_line and "never crawled" in other_line
+    assert demo_line.index(" articles") == other_line.index(" articles")  # in columns
 
 
 def test_sites_file_from_the_environment(demo_server, tmp_path, monkeypatch):

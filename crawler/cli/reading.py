@@ -41,11 +41,13 @@ def list_sites(db: str, sites_path: str | None) -> None:
     path = sites_file(sites_path)
     sites = read_sites(path)
     archive = open_archive(db) if Path(db).exists() else None
+    key_width = max((len(key) for key in sites), default=0)
+    name_width = max((len(site.name) for site in sites.values()), default=0)
     for key, site in sites.items():
         count = archive.article_count(key) if archive else 0
         last = archive.last_crawl(key) if archive else None
         when = f"last crawl {last['started']} ({last['status']})" if last else "never crawled"
-        click.echo(f"{key:<16} {site.name:<40} {count:>7} articles   {when}")
+        click.echo(f"{key:<{key_width}}  {site.name:<{name_width}}  {count:>7} articles   {when}")
     if archive:
         archive.close()
 
@@ -191,4 +193,6 @@ def demo(db: str, port: int, truth: str | None) -> None:
         click.echo(summary("demo", stats))
         with open_archive(db) as archive:
             click.echo(f"Against the site's truth: {score(archive, 'demo', server.site.truth())}")
-    click.echo(f"Explore it: newsarchive serve --db {db}   (then open http://127.0.0.1:8001/)")
+    name = Path(db).stem  # Datasette names a database after its file
+    click.echo(f"Explore it: newsarchive serve --db {db}   (then open http://127.0.0.1:8001/{name}/articles)")
+    click.echo(f"Its runs:   newsarchive sites --db {db}")
