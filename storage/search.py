@@ -157,15 +157,21 @@ def snippet(text: str | None, typed: str | None, language: str | None, words: in
 
 # -- the index ---------------------------------------------------------------------------
 
+_INSERT = "insert into articles_search (rowid, title, text) values (?, ?, ?)"
+
+
+def _terms(
+    article_id: int, title: str | None, text: str | None, language: str | None
+) -> tuple[int, str, str]:
+    """An article's row of ``articles_search``: its rowid, and its title and text analyzed."""
+    return article_id, analyze(title, language), analyze(text, language)
+
 
 def index_article(
     conn: sqlite3.Connection, article_id: int, title: str | None, text: str | None, language: str | None
 ) -> None:
     """Add an article's title and text to ``articles_search``."""
-    conn.execute(
-        "insert into articles_search (rowid, title, text) values (?, ?, ?)",
-        [article_id, analyze(title, language), analyze(text, language)],
-    )
+    conn.execute(_INSERT, _terms(article_id, title, text, language))
 
 
 def unindex_article(
@@ -174,7 +180,7 @@ def unindex_article(
     """Take an article out of ``articles_search``, given what it was indexed with."""
     conn.execute(
         "insert into articles_search (articles_search, rowid, title, text) values ('delete', ?, ?, ?)",
-        [article_id, analyze(title, language), analyze(text, language)],
+        _terms(article_id, title, text, language),
     )
 
 
@@ -182,13 +188,7 @@ def build_index(conn: sqlite3.Connection) -> None:
     """(Re)build ``articles_search`` from the articles, and record the analysis it was built with."""
     conn.execute("insert into articles_search (articles_search) values ('delete-all')")
     rows = conn.execute("select id, title, text, language from articles")
-    conn.executemany(
-        "insert into articles_search (rowid, title, text) values (?, ?, ?)",
-        (
-            (article_id, analyze(title, language), analyze(text, language))
-            for article_id, title, text, language in rows
-        ),
-    )
+    conn.executemany(_INSERT, (_terms(*row) for row in rows))
     conn.execute("delete from search_analyzer")
     conn.execute("insert into search_analyzer (analyzer) values (?)", [ANALYZER])
     conn.execute("insert into articles_search (articles_search) values ('optimize')")

@@ -268,30 +268,34 @@ def test_the_dashboard_charts_the_archive(served):
             assert sum(row["articles"] for row in rows) == 67  # the sample's 66 and the partner's copy
 
 
-def test_the_articles_page_renders_in_chromium_and_a_search_typed_in_finds_the_article(
-    served, tmp_path_factory
-):
-    base, truth = served
+@pytest.fixture
+def browser():
+    """Debian's headless Chromium, through chromedriver; quit whatever the test does."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
         options.add_argument(argument)
     browser = webdriver.Chrome(service=ChromeService(CHROMEDRIVER), options=options)
-    try:
-        browser.get(f"{base}/archive/articles")
-        rows = browser.find_elements(By.CSS_SELECTOR, "ol.article-list li")
-        assert len(rows) == 67 and "articles" in browser.title  # the sample's 66 and the partner's copy
-        word, expected = unique_word(truth, "ar")
-        browser.find_element(By.CSS_SELECTOR, "input#_search").send_keys(word + Keys.ENTER)
-        WebDriverWait(browser, 60).until(lambda b: "_search=" in b.current_url)
-        titles = [link.text for link in browser.find_elements(By.CSS_SELECTOR, "ol.article-list a.headline")]
-        assert titles == [expected["title"]]
-        browser.execute_script("document.querySelector('ol.article-list').scrollIntoView()")
-        screenshot = tmp_path_factory.getbasetemp() / "datasette-articles-search.png"
-        assert browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 10_000
-        print(f"screenshot: {screenshot}")
-    finally:
-        browser.quit()
+    yield browser
+    browser.quit()
+
+
+def test_the_articles_page_renders_in_chromium_and_a_search_typed_in_finds_the_article(
+    served, browser, tmp_path_factory
+):
+    base, truth = served
+    browser.get(f"{base}/archive/articles")
+    rows = browser.find_elements(By.CSS_SELECTOR, "ol.article-list li")
+    assert len(rows) == 67 and "articles" in browser.title  # the sample's 66 and the partner's copy
+    word, expected = unique_word(truth, "ar")
+    browser.find_element(By.CSS_SELECTOR, "input#_search").send_keys(word + Keys.ENTER)
+    WebDriverWait(browser, 60).until(lambda b: "_search=" in b.current_url)
+    titles = [link.text for link in browser.find_elements(By.CSS_SELECTOR, "ol.article-list a.headline")]
+    assert titles == [expected["title"]]
+    browser.execute_script("document.querySelector('ol.article-list').scrollIntoView()")
+    screenshot = tmp_path_factory.getbasetemp() / "datasette-articles-search.png"
+    assert browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 10_000
+    print(f"screenshot: {screenshot}")
 
 
 def article_id(base: str, url: str) -> int:
@@ -340,46 +344,38 @@ def test_canned_search_marks_the_matching_words(served):
     assert f"<mark>{word}</mark>" in page
 
 
-def test_an_arabic_article_reads_right_to_left_in_chromium(served, tmp_path_factory):
+def test_an_arabic_article_reads_right_to_left_in_chromium(served, browser, tmp_path_factory):
     """The reading view in a real browser: the Arabic body laid out right to left, its URL
     decoded, its English version linked; screenshots of an article in each language."""
     base, truth = served
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
-        options.add_argument(argument)
-    browser = webdriver.Chrome(service=ChromeService(CHROMEDRIVER), options=options)
-    try:
-        for language in ("ar", "en", "fr"):
-            expected = next(t for t in truth if t["language"] == language)
-            browser.get(f"{base}/archive/articles/{article_id(base, expected['url'])}")
-            article = WebDriverWait(browser, 60).until(
-                lambda b: b.find_element(By.CSS_SELECTOR, "article.article")
+    for language in ("ar", "en", "fr"):
+        expected = next(t for t in truth if t["language"] == language)
+        browser.get(f"{base}/archive/articles/{article_id(base, expected['url'])}")
+        article = WebDriverWait(browser, 60).until(
+            lambda b: b.find_element(By.CSS_SELECTOR, "article.article")
+        )
+        body = article.find_element(By.CSS_SELECTOR, ".body p")
+        direction = browser.execute_script("return getComputedStyle(arguments[0]).direction", body)
+        assert direction == ("rtl" if language == "ar" else "ltr")
+        assert article.find_element(By.TAG_NAME, "h1").text == expected["title"]
+        screenshot = tmp_path_factory.getbasetemp() / f"reading-view-{language}.png"
+        assert browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 10_000
+        if language == "ar":
+            # right-aligned: the first line ends at the right edge of the column
+            box = browser.execute_script(
+                "const r = document.createRange(); r.selectNodeContents(arguments[0]);"
+                "const line = r.getClientRects()[0], col = arguments[0].getBoundingClientRect();"
+                "return [line.right, col.right, line.left, col.left]",
+                body,
             )
-            body = article.find_element(By.CSS_SELECTOR, ".body p")
-            direction = browser.execute_script("return getComputedStyle(arguments[0]).direction", body)
-            assert direction == ("rtl" if language == "ar" else "ltr")
-            assert article.find_element(By.TAG_NAME, "h1").text == expected["title"]
-            screenshot = tmp_path_factory.getbasetemp() / f"reading-view-{language}.png"
-            assert browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 10_000
-            if language == "ar":
-                # right-aligned: the first line ends at the right edge of the column
-                box = browser.execute_script(
-                    "const r = document.createRange(); r.selectNodeContents(arguments[0]);"
-                    "const line = r.getClientRects()[0], col = arguments[0].getBoundingClientRect();"
-                    "return [line.right, col.right, line.left, col.left]",
-                    body,
-                )
-                assert (
-                    abs(box[0] - box[1]) < 2
-                    and box[2] > box[3]
-                    or abs(box[2] - box[3]) < 2
-                    and abs(box[0] - box[1]) < 2
-                )
-                source = article.find_element(By.CSS_SELECTOR, ".source a")
-                assert source.text == urllib.parse.unquote(expected["url"]) and "%" not in source.text
-                links = browser.find_elements(By.CSS_SELECTOR, ".article-links a")
-                english = next(t for t in truth if t["language"] == "en")
-                assert english["title"] in [link.text for link in links]  # its translation, archived
-    finally:
-        browser.quit()
+            assert (
+                abs(box[0] - box[1]) < 2
+                and box[2] > box[3]
+                or abs(box[2] - box[3]) < 2
+                and abs(box[0] - box[1]) < 2
+            )
+            source = article.find_element(By.CSS_SELECTOR, ".source a")
+            assert source.text == urllib.parse.unquote(expected["url"]) and "%" not in source.text
+            links = browser.find_elements(By.CSS_SELECTOR, ".article-links a")
+            english = next(t for t in truth if t["language"] == "en")
+            assert english["title"] in [link.text for link in links]  # its translation, archived

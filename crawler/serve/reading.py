@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 RIGHT_TO_LEFT = ("ar", "fa", "he", "ur", "ps", "yi")
 EXCERPT_CHARS = 280
-_URL_COLUMNS = {"url", "original_url", "atom_link", "translation_url", "canonical_url"}
+_URL_COLUMNS = {"url", "original_url", "atom_link"}
 _LIST_COLUMNS = {"authors", "categories", "tags"}
 _MATCH = re.compile(r"\[([^\[\]]+)\]")
 
