@@ -22,8 +22,11 @@ from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-# The end of a page's <head>.
-HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+# The end of a page's <head>: its closing tag or, where a page leaves it out, where its body begins.
+HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
+# Characters of a page read as its head when it marks neither: the head is first, and a page of
+# half a million table rows parsed whole would cost this process hundreds of megabytes.
+MAX_HEAD_CHARS = 256 * 1024
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 
 
@@ -205,7 +208,7 @@ def alternate_languages(response: TextResponse) -> list[str]:
     parsed: this runs on the reactor's thread for every article page, and parsing a whole
     page there cost as much as storing its article."""
     end = HEAD_END.search(response.text)
-    head = Selector(text=response.text[: end.end()]) if end else response.selector
+    head = Selector(text=response.text[: end.start() if end else MAX_HEAD_CHARS])
     hrefs = head.xpath(
         "//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]/@href"
     ).getall()

@@ -19,6 +19,7 @@ import time
 
 from pebble import ProcessExpired, ProcessPool
 
+from crawler.extract import PageTooLarge
 from crawler.settings import NEWSARCHIVE_EXTRACT_MEMORY_MB
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -53,11 +54,14 @@ EXTRACTION_FAILURES = ("extract_timeout", "too_large", "extract_crashed", "extra
 
 def failure_reason(error: BaseException) -> str:
     """Why a page's extraction failed, as an outcome: its time ran out, it grew its process
-    past the memory limit, its process died, or extraction raised (a bug it met on that page)."""
+    past the memory limit or was too large to parse, its process died, or extraction raised (a
+    bug it met on that page)."""
     if isinstance(error, TimeoutError):
         return "extract_timeout"
     if isinstance(error, ProcessExpired):
         return "too_large" if error.exitcode == EXIT_TOO_LARGE else "extract_crashed"
+    if isinstance(error, PageTooLarge):
+        return "too_large"
     return "extract_error"
 
 

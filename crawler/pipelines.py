@@ -163,6 +163,7 @@ class ArchivePipeline:
             logger.debug("Outside the window (%s): %s", article.published, item.url)
             self.record(item.url, "outside_window", item.status, f"published {article.published}")
             return
+        self.stats.inc_value(stats.EXTRACTED)
         self.batch.append((article, capture))
         if len(self.batch) >= self.batch_size:
             self.flush()

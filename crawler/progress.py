@@ -1,5 +1,6 @@
-"""A progress line for interactive backfills: pages, articles stored, rate, and the total
-where a source announces it. Off unless NEWSARCHIVE_PROGRESS (the CLI sets it on a TTY)."""
+"""A progress line for interactive backfills: pages, articles read and stored, time, rate, and
+the time left where a source announces a total. Off unless NEWSARCHIVE_PROGRESS (the CLI sets it
+on a TTY)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,36 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.stats import NEW, UPDATED
+from crawler.stats import EXTRACTED, NEW, UPDATED
 
 INTERVAL = 1.0  # seconds between refreshes
 
 
 def progress_line(site: str, stats: dict[str, Any], total: int | None, elapsed: float) -> str:
-    """``icesco: 1,240 pages, 1,180 articles stored of ~5,000, 3.1/s``"""
+    """``icesco: 1,240 pages, 1,190 articles read (1,150 stored) of ~5,000; 6m20s, 3.1/s, ~20m left``
+
+    Articles are read (extracted) a page at a time and stored a batch at a time: both are shown,
+    so that the line moves from the first article on."""
+    read = stats.get(EXTRACTED, 0)
     stored = stats.get(NEW, 0) + stats.get(UPDATED, 0)
     pages = stats.get("response_received_count", 0)
-    of = f" of ~{total:,}" if total else ""
-    rate = stored / elapsed if elapsed > 0 else 0.0
-    return f"{site}: {pages:,} pages, {stored:,} articles stored{of}, {rate:.1f}/s"
+    rate = read / elapsed if elapsed > 0 else 0.0
+    line = f"{site}: {pages:,} pages, {read:,} articles read ({stored:,} stored)"
+    if total:
+        line += f" of ~{total:,}"
+    line += f"; {duration(elapsed)}, {rate:.1f}/s"
+    if total and rate and read < total:
+        line += f", ~{duration((total - read) / rate)} left"
+    return line
+
+
+def duration(seconds: float) -> str:
+    """``45s``, ``6m20s``, ``2h05m``"""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 class Progress:

@@ -30,6 +30,8 @@ def route_key(route: str, counter: str) -> str:
 
 ROUTES = key("route/")
 
+# Articles read from their pages, before they are stored (a batch at a time).
+EXTRACTED = key("extracted")
 # What storing did (storage.records.Outcome), counted per article.
 NEW = key(Outcome.NEW)
 UPDATED = key(Outcome.UPDATED)

@@ -36,8 +36,9 @@ BAD = {
     "/news/2024/05/always-unavailable/": "http_error",  # 503 with Retry-After, every time
     "/news/2024/05/never-existed/": "http_error",  # 404
     "/news/2024/05/server-error/": "http_error",  # 500
-    "/news/2024/05/a-million-table-rows/": "extract_timeout",
-    "/news/2024/05/fifty-thousand-tiny-paragraphs/": "extract_timeout",
+    "/news/2024/05/a-million-table-rows/": "too_large",  # 900,000 tags, never parsed
+    "/news/2024/05/fifty-thousand-tiny-paragraphs/": "too_large",  # 100,000 tags
+    "/news/2024/05/a-book-in-one-paragraph/": "too_large",  # 3 MB of text
     "/news/2024/05/annual-report-as-pdf/": "not_html",
     "/news/2024/05/internal-draft/": "robots",  # disallowed by robots.txt
 }
@@ -145,6 +146,7 @@ class HostileSite:
         bomb = gzip.compress(b"\0" * 64 * MIB, compresslevel=9)
         table = "".join(f"<tr><td>{n}</td><td>row {n}</td></tr>" for n in range(300_000))
         tiny = "".join(f"<p>word {n}</p>" for n in range(50_000))
+        book = " ".join(f"word{n}" for n in range(300_000))
         return {
             "/news/2024/05/video-served-as-an-article/": lambda: Reply(b"\0" * 17 * MIB, "text/html"),
             "/news/2024/05/compression-bomb/": lambda: Reply(bomb, headers={"Content-Encoding": "gzip"}),
@@ -160,6 +162,7 @@ class HostileSite:
             "/news/2024/05/server-error/": lambda: Reply(b"<h1>Internal Server Error</h1>", status=500),
             "/news/2024/05/a-million-table-rows/": lambda: Reply(f"<html><body><table>{table}</table></body></html>".encode()),
             "/news/2024/05/fifty-thousand-tiny-paragraphs/": lambda: Reply(f"<html><body><article>{tiny}</article></body></html>".encode()),
+            "/news/2024/05/a-book-in-one-paragraph/": lambda: Reply(f"<html><body><article><p>{book}</p></article></body></html>".encode()),
             "/news/2024/05/annual-report-as-pdf/": lambda: Reply(b"%PDF-1.4\n% not an article\n", "application/pdf"),
             "/news/2024/05/internal-draft/": lambda: Reply(b"<p>draft</p>"),
         }  # fmt: skip

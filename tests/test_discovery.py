@@ -145,6 +145,10 @@ def test_translations_are_read_from_the_head_alone():
     assert discovery.alternate_languages(page) == [f"{BASE}/ar/2022/06/19/a/"]
     headless = HtmlResponse(f"{BASE}/en/", body=b'<link rel="alternate" hreflang="ar" href="/ar/">')
     assert discovery.alternate_languages(headless) == [f"{BASE}/ar/"]
+    # no </head>: the head ends where the body begins, and the body is not parsed
+    unclosed = body.replace("</head >", "")
+    page = HtmlResponse(f"{BASE}/en/2022/06/19/a/", body=unclosed.encode(), encoding="utf-8")
+    assert discovery.alternate_languages(page) == [f"{BASE}/ar/2022/06/19/a/"]
 
 
 def listing(url: str, body: str) -> HtmlResponse:

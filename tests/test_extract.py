@@ -10,7 +10,7 @@ from conftest import SHARED
 
 from crawler.demo.content import CHROME
 from crawler.demo.site import DemoSite
-from crawler.extract import MIN_TEXT_CHARS, Rules, extract
+from crawler.extract import MAX_TAGS, MAX_TEXT_CHARS, MIN_TEXT_CHARS, PageTooLarge, Rules, extract
 
 SEED = SHARED / "data" / "seed" / "icesco-2022-06-19.txt"
 SEED_URL = (
@@ -465,3 +465,19 @@ def test_a_utc_date_is_read_on_the_publishers_clock_when_the_page_tells_it():
     local = head + '<meta name="date" content="Sat, 18 Jun 2022 22:18:11 -0400">'
     article = extract(wordpress_page(title, paragraphs, local, byline=""), url, "icesco")
     assert article.published == "2022-06-18T22:18:11-04:00"
+
+
+def test_a_page_too_large_for_an_article_is_refused_before_it_is_parsed():
+    def page(body: str) -> str:
+        return f"<html><head><title>A report</title></head><body><article>{body}</article></body></html>"
+
+    paragraph = "<p>The committee met in Geneva.</p>"
+    assert extract(page(paragraph * (MAX_TAGS // 2 - 10)), "https://example.org/a/", "org") is not None
+    with pytest.raises(PageTooLarge, match="tags"):
+        extract(page(paragraph * (MAX_TAGS // 2 + 10)), "https://example.org/a/", "org")
+    # characters of text count, not those of scripts, styles or attributes (inline images)
+    words = "word " * (MAX_TEXT_CHARS // 5 + 10)
+    with pytest.raises(PageTooLarge, match="characters of text"):
+        extract(page(f"<p>{words}</p>"), "https://example.org/a/", "org")
+    inline = f'<script>var x = "{words}";</script><img src="data:image/png;base64,{"A" * MAX_TEXT_CHARS}">'
+    assert extract(page(inline + paragraph * 20), "https://example.org/a/", "org") is not None

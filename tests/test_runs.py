@@ -183,12 +183,25 @@ def test_backfill_window_keeps_only_articles_within_it(tmp_path):
 
 
 def test_progress_line():
-    stats = {"response_received_count": 1240, "archive/new": 1100, "archive/updated": 80}
+    stats = {
+        "response_received_count": 1240,
+        "archive/extracted": 1190,
+        "archive/new": 1100,
+        "archive/updated": 50,
+    }
     assert (
         progress_line("icesco", stats, 5000, 380.0)
-        == "icesco: 1,240 pages, 1,180 articles stored of ~5,000, 3.1/s"
+        == "icesco: 1,240 pages, 1,190 articles read (1,150 stored) of ~5,000; 6m20s, 3.1/s, ~20m16s left"
     )
-    assert progress_line("x", {}, None, 0) == "x: 0 pages, 0 articles stored, 0.0/s"
+    # before the first batch is stored, and with no total announced
+    assert (
+        progress_line("x", {"archive/extracted": 12}, None, 4.0)
+        == "x: 0 pages, 12 articles read (0 stored); 4s, 3.0/s"
+    )
+    assert progress_line("x", {}, 10, 0) == "x: 0 pages, 0 articles read (0 stored) of ~10; 0s, 0.0/s"
+    assert progress_line("x", {"archive/extracted": 9000}, 10_000, 3 * 3600 + 300).endswith(
+        "; 3h05m, 0.8/s, ~20m33s left"
+    )
 
 
 def test_no_progress_line_when_stdout_is_not_a_terminal(tmp_path):
