@@ -5,7 +5,8 @@ padded to a real theme's weight: mega menu, inline styles and scripts, footer) i
 127.0.0.1 and crawled end to end by `newsarchive crawl` (discovery, fetch, extract, store),
 politeness off. In the same run: the ceiling (trafilatura alone extracting the same pages
 from memory on every core; and beside it, the crawl's own extraction alone, which does less
-than trafilatura's defaults), the nightly re-crawl of the unchanged site, the loader alone,
+than trafilatura's defaults), the nightly re-crawl of the unchanged site and its weekly sweep
+for deletions (every sitemap read), the loader alone,
 `newsarchive reextract` over the archive, and, on the first size, the peers over the same
 site: trafilatura's own command line and news-please, each installed by the benchmark in a
 virtual environment of its own (bench/.peers/), their output scored like ours against the
@@ -305,6 +306,10 @@ def bench(size: int, peers: bool) -> dict:
         first = last_crawl(folder)
         again = run_measured([sys.executable, "-m", "crawler.cli", "crawl", "org", *FAST], folder)
         second = last_crawl(folder)
+        # the weekly deletion sweep (due at once here): every sitemap read
+        sweep_now = ["-s", "NEWSARCHIVE_DELETION_SWEEP_DAYS=0"]
+        run_measured([sys.executable, "-m", "crawler.cli", "crawl", "org", *FAST, *sweep_now], folder)
+        swept = last_crawl(folder)
         reextract = run_measured([sys.executable, "-m", "crawler.cli", "reextract", "org"], folder)
         top = ceiling(server.site, trafilatura_alone)
         ours = ceiling(server.site, extraction_alone)
@@ -330,6 +335,7 @@ def bench(size: int, peers: bool) -> dict:
         "extraction": ours,
         "again_requests": second["requests"],
         "again_wall": again["wall"],
+        "sweep_requests": swept["requests"],
         "reextract_rate": stored / reextract["wall"],
     }
 
@@ -344,7 +350,7 @@ def main() -> None:
     print(
         f"{'articles':>8} {'page KB':>7} {'stored':>6} {'wall s':>7} {'art/s':>6} {'CPU s':>6} {'CPU %':>6} "
         f"{'peak MB':>7} {'req/art':>7} {'ceiling p/s':>11} {'vs ceiling':>10} {'ours p/s':>8} {'vs ours':>7} "
-        f"{'again req':>9} {'again s':>7} {'reextract/s':>11}",
+        f"{'again req':>9} {'again s':>7} {'sweep req':>9} {'reextract/s':>11}",
         flush=True,
     )
     results = []
@@ -356,7 +362,8 @@ def main() -> None:
             f"{c['cpu']:>6.1f} {100 * c['cpu'] / c['wall']:>5.0f}% {c['rss'] / 2**20:>7.0f} "
             f"{r['requests_per_article']:>7.2f} {r['ceiling']:>11.1f} {r['rate'] / r['ceiling']:>9.2f}x "
             f"{r['extraction']:>8.1f} {r['rate'] / r['extraction']:>6.2f}x "
-            f"{r['again_requests']:>9} {r['again_wall']:>7.1f} {r['reextract_rate']:>11.1f}",
+            f"{r['again_requests']:>9} {r['again_wall']:>7.1f} {r['sweep_requests']:>9} "
+            f"{r['reextract_rate']:>11.1f}",
             flush=True,
         )
     if len(results) > 1:

@@ -28,6 +28,9 @@ HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
 # half a million table rows parsed whole would cost this process hundreds of megabytes.
 MAX_HEAD_CHARS = 256 * 1024
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
+# Feeds of comments, not articles: WordPress's /comments/feed/ and ?feed=comments-rss2 (a post's
+# own comment feed is announced on its page only, where feeds are not looked for).
+COMMENT_FEED = re.compile(r"/comments/feed|[?&]feed=comments", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,11 +111,14 @@ def _sitemap_hints(entry: dict) -> dict[str, str]:
 
 
 def feed_links(response: TextResponse) -> list[str]:
-    """Feeds a page announces with ``<link rel="alternate" type="application/rss+xml">``."""
+    """Feeds of articles a page announces with ``<link rel="alternate" type="application/rss+xml">``
+    (not the feeds of comments)."""
     hrefs = []
     for link in response.xpath("//link[@href][contains(concat(' ', @rel, ' '), ' alternate ')]"):
         if (link.attrib.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
-            hrefs.append(response.urljoin(link.attrib["href"]))
+            url = response.urljoin(link.attrib["href"])
+            if not COMMENT_FEED.search(url):
+                hrefs.append(url)
     return hrefs
 
 

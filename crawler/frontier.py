@@ -5,7 +5,9 @@ Given a site, what the archive holds of it (``Known``), the run's mode and its w
 not an article, or an article that is new (fetch it), known and changed since (fetch it
 conditionally, with its validators), known and unchanged, or outside the window. Once every
 sitemap is read, it names the archived URLs that the sitemaps dropped (their deletion is
-checked with a conditional request). The spider (crawler/spiders/news.py) turns these answers
+checked with a conditional request). A nightly run reads only the child sitemaps that can hold
+new URLs; every child, and so the check for deletions, is read by a sweep: on every backfill,
+and when the last sweep is ``NEWSARCHIVE_DELETION_SWEEP_DAYS`` old (``sweep_due``). The spider (crawler/spiders/news.py) turns these answers
 into requests and counts them.
 
 It is also the one home of "is this an article URL?" (``is_article``).
@@ -17,7 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +42,10 @@ NOT_ARTICLE_SITEMAP = re.compile(
     r"taxonom|categor|post_tag|[-_/]tags?[-_.]|users?[-_.]|authors?[-_.]|attachment|posts-page-|page-sitemap",
     re.IGNORECASE,
 )
+# A nightly run at a fixed hour starts a little earlier or later each night: a sweep due every
+# 7 days is due from 6.5 days after the last one.
+SWEEP_SLACK = timedelta(hours=12)
+_NUMBER = re.compile(r"\d+")
 # Without configured patterns: a dated permalink, a numeric id, or a long slug.
 _DATED = re.compile(r"/(19|20)\d{2}/\d{1,2}/(\d{1,2}/)?[^/]+/?$")
 _NUMERIC_ID = re.compile(r"/\d{3,}/?$")
@@ -103,6 +109,24 @@ def changed_since(modified: str | None, last_seen: str) -> bool:
     return changed > datetime.fromisoformat(last_seen)
 
 
+def sweep_due(last_sweep: str | None, days: float, now: datetime) -> bool:
+    """Whether a nightly run should read every sitemap (and check the archive for deletions):
+    none ever did, or the last sweep started ``days`` ago (0: every run sweeps)."""
+    if last_sweep is None or days <= 0:
+        return True
+    return now - datetime.fromisoformat(last_sweep) >= timedelta(days=days) - SWEEP_SLACK
+
+
+def sitemap_series(url: str) -> tuple[str, tuple[int, ...]]:
+    """(the series, the number in it) of a child sitemap: ``/wp-sitemap-posts-post-3.xml`` is
+    number (3,) of ``/wp-sitemap-posts-post-#.xml``, ``/sitemap.xml?page=2`` (2,) of
+    ``/sitemap.xml?page=#``, ``/sitemap-2024-05.xml`` (2024, 5) of ``/sitemap-#-#.xml``."""
+    parts = urlsplit(url)
+    folder, _, leaf = parts.path.rpartition("/")
+    leaf += f"?{parts.query}" if parts.query else ""
+    return f"{folder}/{_NUMBER.sub('#', leaf)}", tuple(int(n) for n in _NUMBER.findall(leaf))
+
+
 class Frontier:
     """One run's decisions for one site (see the module's docstring)."""
 
@@ -112,6 +136,8 @@ class Frontier:
         known: dict[str, Known],
         mode: str = "crawl",
         window: tuple[str | None, str | None] = (None, None),
+        since: str | None = None,
+        sweep: bool = True,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -119,13 +145,16 @@ class Frontier:
         self.known = known
         self.mode = mode
         self.window = window  # backfill --since, --until (ISO days)
+        self.since = since  # when the last finished run started: what changed after is news
+        self.sweep = sweep  # read every sitemap, not only those that can hold new URLs
         self.offered: dict[str, dict[str, str]] = {}  # canonical URL -> hints, shared with its request
         self.fetching: set[str] = set()  # canonical URLs requested in this run
         self.answered: set[str] = set()  # ... that came back, as a response or an error
         self.route_urls: dict[str, set[str]] = defaultdict(set)  # route -> article URLs it offered
         self.learned_shapes: set[str] = set()  # URL shapes of articles that routes other than listings showed
         self.pending_sitemaps = 0
-        self.sitemaps_complete = True  # no sitemap failed: their union is the site's list
+        self.swept = False  # every sitemap was read, and the archive compared with their union
+        self.sitemaps_complete = True  # none failed nor was left unread: their union is the site's list
         self.sitemap_urls: set[str] = set()  # canonical URLs listed by (non-news) sitemaps
 
     # -- scope and shape ---------------------------------------------------------------
@@ -156,6 +185,28 @@ class Frontier:
         """Whether a child sitemap of an index may list articles (not the categories', tags',
         authors' or static pages' sitemap of a CMS)."""
         return not NOT_ARTICLE_SITEMAP.search(urlsplit(sitemap_url).path)
+
+    def sitemaps_to_read(self, children: Sequence[Link]) -> list[Link]:
+        """Of an index's child sitemaps that may list articles, those to read: every one in a
+        sweep; else those that can hold URLs new since the last run: a child whose lastmod is
+        later, or, where children carry no lastmod (WordPress core's), the first and the last
+        of each numbered series (sitemaps append new URLs at one end). Leaving one unread makes
+        the run's sitemaps incomplete: no deletion is looked for."""
+        if self.sweep or self.since is None:
+            return list(children)
+        ends: dict[str, list[Link]] = defaultdict(list)
+        chosen = []
+        for link in children:
+            if "modified" in link.hints:
+                if changed_since(link.hints["modified"], self.since):
+                    chosen.append(link)
+            else:
+                ends[sitemap_series(link.url)[0]].append(link)
+        for series in ends.values():
+            series.sort(key=lambda link: sitemap_series(link.url)[1])
+            chosen.extend(series[:1] + series[1:][-1:])
+        self.sitemaps_complete &= len(chosen) == len(children)
+        return [link for link in children if link in chosen]
 
     # -- article URLs --------------------------------------------------------------------
 
@@ -250,6 +301,7 @@ class Frontier:
         alive = {url for url, known in self.known.items() if known.canonical and known.gone_at is None}
         missing = alive - self.sitemap_urls - self.fetching
         self.sitemap_urls = set()  # once per run
+        self.swept = True
         if not alive or len(missing) > (1 - SITEMAP_COVERAGE) * len(alive):
             return []
         for url in missing:

@@ -220,6 +220,7 @@ class ArchivePipeline:
             **outcome_columns(outcomes),
             "errors": values.get(stats.ERRORS, 0),
             "routes": json.dumps(route_stats(values)),
+            "swept": int(self.spider.frontier.swept),
         }
         status, reason = run_end(
             reason, values.get("downloader/request_count", 0), values.get("downloader/response_count", 0)

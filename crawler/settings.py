@@ -98,6 +98,10 @@ NEWSARCHIVE_MAX_LISTING_PAGES = 1000  # per start URL: 1000 pages of 10 is a 10,
 # sorted newest first; a site that pins old articles above new ones may need 2.
 NEWSARCHIVE_LISTING_STOP_PAGES = 1
 NEWSARCHIVE_MAX_SITEMAP_DEPTH = 3  # robots.txt -> index -> sitemap; deeper nesting is a trap
+# Nightly runs read the sitemaps that can hold new URLs (an index's changed children, the ends of
+# its numbered series); every sitemap, and the check for articles deleted from the site, is read
+# on every backfill and when the last such sweep is this many days old. 0: every run.
+NEWSARCHIVE_DELETION_SWEEP_DAYS = 7
 NEWSARCHIVE_MAX_API_PAGES = 1000  # WordPress API pages of 100 posts: 100,000 posts
 URLLENGTH_LIMIT = 1024  # news URLs are short; trap URLs grow
 COOKIES_ENABLED = False  # news pages need no session, and cookies invite session traps

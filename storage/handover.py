@@ -48,6 +48,11 @@ def since_key(site: str) -> str:
     return f"newsarchive:{site}:since"
 
 
+def sweep_key(site: str) -> str:
+    """When the last run of a site that checked every sitemap for deletions started."""
+    return f"newsarchive:{site}:swept"
+
+
 class Handover:
     """The archive as a worker sees it: what a crawl would write there, handed to the loader."""
 
@@ -188,22 +193,25 @@ class Loader:
                 pipe.rename(staging, known_key(site))
             else:
                 pipe.delete(known_key(site))
-            since = self.archive.last_finished_crawl_start(site)
-            pipe.set(since_key(site), since) if since else pipe.delete(since_key(site))
+            for key, moment in (
+                (since_key(site), self.archive.last_finished_crawl_start(site)),
+                (sweep_key(site), self.archive.last_sweep(site)),
+            ):
+                pipe.set(key, moment) if moment else pipe.delete(key)
             pipe.execute()
 
 
-def read_known(redis_url: str, site: str) -> tuple[dict[str, Known], str | None]:
-    """What the loader published of ``site``: its archived URLs, and when its last finished run
-    started."""
+def read_known(redis_url: str, site: str) -> tuple[dict[str, Known], str | None, str | None]:
+    """What the loader published of ``site``: its archived URLs, when its last finished run
+    started, and when its last deletion sweep did."""
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     try:
         known = {
             str(url): Known(*json.loads(fields))
             for url, fields in client.hscan_iter(known_key(site), count=5000)
         }
-        since = client.get(since_key(site))
-        return known, str(since) if since else None
+        since, swept = client.get(since_key(site)), client.get(sweep_key(site))
+        return known, str(since) if since else None, str(swept) if swept else None
     finally:
         client.close()
 

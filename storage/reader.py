@@ -74,6 +74,15 @@ class ArchiveReader:
         ).fetchone()
         return row[0] if row else None
 
+    def last_sweep(self, site: str) -> str | None:
+        """When the last run of ``site`` that read every one of its sitemaps (and so checked the
+        archive for deletions) started."""
+        row = self.db.execute(
+            "select max(started) from crawls where site = ? and status = 'finished' and swept",
+            [site],
+        ).fetchone()
+        return row[0]
+
     def crawl_of_worker(self, worker: str) -> int | None:
         """The run that ``worker`` (a distributed crawl's worker run) was recorded as, if any."""
         row = self.db.execute("select id from crawls where worker = ?", [worker]).fetchone()

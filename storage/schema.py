@@ -11,7 +11,7 @@ from storage.search import ANALYZER, build_index
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
 BUSY_TIMEOUT_MS = 30_000
@@ -171,6 +171,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         _create_near_keys(db)
         _create_outcomes(db)
         _add_crawl_worker(db)
+        _record_deletion_sweeps(db)
         _create_near_sketches(db)
         _create_search_index(db)
         _index_what_people_open(db)
@@ -319,6 +320,14 @@ def _add_crawl_worker(db: sqlite_utils.Database) -> None:
     db.table("crawls").create_index(["worker"], unique=True, if_not_exists=True)
 
 
+def _record_deletion_sweeps(db: sqlite_utils.Database) -> None:
+    """Whether a run compared the archive with every sitemap of its site (``swept``): nightly
+    runs read only the sitemaps that can hold new URLs, and sweep for deletions when the last
+    sweep is a week old."""
+    if "swept" not in db.table("crawls").columns_dict:
+        db.table("crawls").add_column("swept", int)
+
+
 def _record_extraction_paths(db: sqlite_utils.Database) -> None:
     """Which extraction path found each body (the project's, plain trafilatura's fallback, a
     site's selector). Pages extraction refused are kept from now on too, with a null
@@ -381,6 +390,7 @@ MIGRATIONS = {
     8: _faster_seen_again_and_near_duplicates,
     9: _record_extraction_paths,
     10: _search_as_people_write,
+    11: _record_deletion_sweeps,
 }
 
 

@@ -132,6 +132,15 @@ def test_listing_links_feeds_and_next_page():
     assert discovery.next_pages(page) == [f"{BASE}/en/news/page/2/"]
 
 
+def test_comment_feeds_are_not_article_feeds():
+    head = "".join(
+        f'<link rel="alternate" type="application/rss+xml" href="{href}">'
+        for href in ("/en/feed/", "/en/comments/feed/", "/?feed=comments-rss2", "/en/category/news/feed/")
+    )
+    page = HtmlResponse(f"{BASE}/en/category/news/", body=f"<html><head>{head}</head></html>".encode())
+    assert discovery.feed_links(page) == [f"{BASE}/en/feed/", f"{BASE}/en/category/news/feed/"]
+
+
 def test_translations_are_read_from_the_head_alone():
     body = (
         '<html><HEAD><link rel="alternate" hreflang="ar" href="/ar/2022/06/19/a/">'

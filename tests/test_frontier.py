@@ -4,11 +4,12 @@ new / known / changed, the backfill's window, once per run, and the deletions si
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from crawler.discovery import Link
-from crawler.frontier import Frontier, Verdict, changed_since, looks_like_article
+from crawler.frontier import Frontier, Verdict, changed_since, looks_like_article, sitemap_series, sweep_due
 from crawler.sites import Site
 from storage.records import Known
 
@@ -203,3 +204,59 @@ def test_no_deletion_is_guessed_from_partial_sitemaps(case):
     else:
         f.sitemap_requested()
         assert f.sitemap_read(listed[:19]) == []
+
+
+@pytest.mark.parametrize(
+    ("last_sweep", "days", "due"),
+    [
+        (None, 7, True),  # never swept
+        ("2024-03-02T02:00:00+00:00", 7, False),  # six nights ago
+        ("2024-03-01T14:00:05+00:00", 7, False),
+        ("2024-03-01T02:00:05+00:00", 7, True),  # a week of nights, give or take a few seconds
+        ("2024-03-07T02:00:00+00:00", 0, True),  # 0: every run
+    ],
+)
+def test_a_sweep_is_due_a_week_of_nights_after_the_last(last_sweep, days, due):
+    assert sweep_due(last_sweep, days, datetime(2024, 3, 8, 2, 0, 1, tzinfo=UTC)) is due
+
+
+def test_numbered_sitemaps_make_a_series():
+    assert sitemap_series("https://example.org/wp-sitemap-posts-post-3.xml") == (
+        "/wp-sitemap-posts-post-#.xml",
+        (3,),
+    )
+    assert sitemap_series("https://example.org/sitemap.xml?page=12") == ("/sitemap.xml?page=#", (12,))
+    assert sitemap_series("https://example.org/s/news-2024-05.xml") == ("/s/news-#-#.xml", (2024, 5))
+
+
+INDEX = [Link(f"https://example.org/wp-sitemap-posts-post-{n}.xml") for n in range(1, 11)] + [
+    Link("https://example.org/wp-sitemap-posts-page-1.xml"),
+    Link("https://example.org/yoast-news.xml", {"modified": "2024-03-06T09:00:00+00:00"}),
+    Link("https://example.org/yoast-post.xml", {"modified": "2024-03-01T09:00:00+00:00"}),
+]
+
+
+def test_a_nightly_run_reads_the_sitemaps_that_can_hold_new_urls():
+    nightly = frontier(archived(20), since=SEEN, sweep=False)
+    read = [link.url.rsplit("/", 1)[1] for link in nightly.sitemaps_to_read(INDEX)]
+    # the ends of each numbered series (new URLs are appended at one end), and what changed since
+    assert read == [
+        "wp-sitemap-posts-post-1.xml",
+        "wp-sitemap-posts-post-10.xml",
+        "wp-sitemap-posts-page-1.xml",
+        "yoast-news.xml",
+    ]
+    # the other sitemaps unread, the run looks for no deletion
+    nightly.sitemap_requested()
+    assert nightly.sitemap_read([Link(url) for url in sorted(archived(19))]) == []
+    assert not nightly.swept
+
+
+def test_a_sweep_reads_every_sitemap_and_looks_for_deletions():
+    sweep = frontier(archived(20), since=SEEN, sweep=True)
+    assert sweep.sitemaps_to_read(INDEX) == INDEX
+    sweep.sitemap_requested()
+    assert sweep.sitemap_read([Link(url) for url in sorted(archived(19))]) == [sorted(archived(20))[19]]
+    assert sweep.swept
+    # a first run (nothing since) reads every sitemap too
+    assert frontier(sweep=False).sitemaps_to_read(INDEX) == INDEX

@@ -75,6 +75,37 @@ def test_unchanged_site_costs_a_handful_of_requests_whatever_its_size(tmp_path):
     ]
 
 
+def test_nightly_runs_read_the_sitemaps_that_can_hold_new_urls_and_a_sweep_reads_all(tmp_path):
+    articles = sample_articles({"en": 50})
+
+    def make(base: str, articles: list) -> DemoSite:  # five post sitemaps of ten
+        return DemoSite(base, articles=articles, sitemap_size=10)
+
+    with DemoServer(make_site=lambda base: make(base, articles)) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        crawl(tmp_path, "news", mode="backfill")
+        server.site = make(server.base_url, [a for i, a in enumerate(articles) if i != 25])
+
+        def sitemaps_read(*options: str) -> list[str]:
+            server.requests.clear()
+            crawl(tmp_path, "news", *options)
+            return sorted(path for path in server.requests if path.startswith("/wp-sitemap-posts"))
+
+        # a night: the first and last of the five post sitemaps; the deletion waits for the sweep
+        assert sitemaps_read() == ["/wp-sitemap-posts-post-1.xml", "/wp-sitemap-posts-post-5.xml"]
+        assert query(tmp_path, "select count(*) from articles where gone_at is not null") == [(0,)]
+        # the sweep, due (here at once): every sitemap, and the deleted article checked
+        assert len(sitemaps_read("-s", "NEWSARCHIVE_DELETION_SWEEP_DAYS=0")) == 5
+        assert query(tmp_path, "select url from articles where gone_at is not null") == [
+            (server.base_url + articles[25].path,)
+        ]
+    assert query(tmp_path, "select mode, swept from crawls order by id") == [
+        ("backfill", 1),
+        ("crawl", 0),
+        ("crawl", 1),
+    ]
+
+
 def test_unchanged_site_of_3000_articles(tmp_path):
     """The archive already holds 3,000 articles of the site (stored directly, as a long series
     of crawls would have left it); a nightly run costs as much as for 300."""

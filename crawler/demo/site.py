@@ -37,8 +37,9 @@ class DemoSite:
     """The sample newsroom rendered at ``base_url``, answering like its WordPress server would.
 
     Options make it the shape a test needs: ``counts`` of articles per language, a core
-    sitemap, feeds, the REST API (``/wp-json/``), a Google News sitemap, and ``translations``
-    (article i of each language is a translation of article i of the others, linked by hreflang).
+    sitemap (``sitemap_size`` URLs per child sitemap, 2,000 as WordPress's), feeds, the REST API
+    (``/wp-json/``), a Google News sitemap, and ``translations`` (article i of each language is
+    a translation of article i of the others, linked by hreflang).
     """
 
     def __init__(
@@ -51,6 +52,7 @@ class DemoSite:
         news_sitemap: bool = False,
         translations: bool = False,
         counts: dict[str, int] | None = None,
+        sitemap_size: int = 2000,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.articles = sample_articles(counts) if articles is None else articles
@@ -60,6 +62,7 @@ class DemoSite:
         self.api = api
         self.news_sitemap = news_sitemap
         self.translations = translations
+        self.sitemap_size = sitemap_size
         self.pages: dict[str, tuple[str, str]] = {}
         self._render()
 
@@ -150,8 +153,8 @@ class DemoSite:
 
     def _render_sitemaps(self) -> None:
         xml = "application/xml; charset=UTF-8"
-        # WordPress puts 2,000 URLs in each sitemap of the index.
-        posts = [self.articles[i : i + 2000] for i in range(0, len(self.articles), 2000)] or [[]]
+        size = self.sitemap_size
+        posts = [self.articles[i : i + size] for i in range(0, len(self.articles), size)] or [[]]
         post_maps = [f"/wp-sitemap-posts-post-{n}.xml" for n in range(1, len(posts) + 1)]
         children = [*post_maps, "/wp-sitemap-taxonomies-category-1.xml"]
         self.pages["/wp-sitemap.xml"] = (

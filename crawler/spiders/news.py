@@ -18,6 +18,7 @@ as well.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -29,7 +30,7 @@ from twisted.python.failure import Failure
 
 from crawler import discovery, stats
 from crawler.failures import UNANSWERED, failed_fetch, failed_request
-from crawler.frontier import Frontier, Offer, Verdict, requested_url
+from crawler.frontier import Frontier, Offer, Verdict, requested_url, sweep_due
 from crawler.items import FetchedPage, NotStored
 from crawler.paths import archive_file, sites_file
 from crawler.sites import Site, load_sites, select_sites
@@ -58,13 +59,15 @@ class NewsSpider(scrapy.Spider):
         mode: str = "crawl",
         modified_after: str | None = None,
         window: tuple[str | None, str | None] = (None, None),
+        sweep: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.frontier = Frontier(site, known_urls, mode, window)  # raises on an unknown mode
+        self.modified_after = modified_after if mode == "crawl" else None
+        # raises on an unknown mode
+        self.frontier = Frontier(site, known_urls, mode, window, self.modified_after, sweep)
         self.site = site
         self.mode = mode
-        self.modified_after = modified_after if mode == "crawl" else None
         self.allowed_domains = list(site.allowed_domains)
         self.consecutive_failures = 0  # requests in a row that got no answer at all
         self.api_roots: set[str] = set()
@@ -83,14 +86,17 @@ class NewsSpider(scrapy.Spider):
             path = sites_file(settings.get("NEWSARCHIVE_SITES"))
             site = select_sites(load_sites(path), [site], path)[0]
         known: dict[str, Known] = {}
-        modified_after = None
+        modified_after = last_sweep = None
         if mode != "probe" and settings.get("NEWSARCHIVE_REDIS_URL"):  # as the loader published it
-            known, modified_after = read_known(settings["NEWSARCHIVE_REDIS_URL"], site.key)
+            known, modified_after, last_sweep = read_known(settings["NEWSARCHIVE_REDIS_URL"], site.key)
         elif mode != "probe":
             with Archive(archive_file(settings.get("NEWSARCHIVE_DB"))) as archive:
                 known = archive.known_urls(site.key)
                 modified_after = archive.last_finished_crawl_start(site.key)
+                last_sweep = archive.last_sweep(site.key)
         window = (settings.get("NEWSARCHIVE_SINCE"), settings.get("NEWSARCHIVE_UNTIL"))
+        sweep_days = settings.getfloat("NEWSARCHIVE_DELETION_SWEEP_DAYS")
+        sweep = mode == "backfill" or sweep_due(last_sweep, sweep_days, datetime.now(UTC))
         spider = super().from_crawler(
             crawler,
             site=site,
@@ -98,6 +104,7 @@ class NewsSpider(scrapy.Spider):
             mode=mode,
             modified_after=modified_after,
             window=window,
+            sweep=sweep,
             **kwargs,
         )
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
@@ -189,10 +196,11 @@ class NewsSpider(scrapy.Spider):
             self._count("sitemap_too_deep")
             self.logger.warning("Not following sitemaps nested deeper than %d at %s", depth - 1, response.url)
             children = []
-        for child in children:
-            if not self.frontier.may_list_articles(child.url):
-                self._count("sitemap_skipped")
-                continue
+        listing = [child for child in children if self.frontier.may_list_articles(child.url)]
+        self._count("sitemap_skipped", len(children) - len(listing))
+        to_read = self.frontier.sitemaps_to_read(listing)
+        self._count("sitemap_not_due", len(listing) - len(to_read))  # read by the next sweep
+        for child in to_read:
             yield self._sitemap_request(child.url, depth)
         yield from self._article_requests(pages, "sitemap")
         yield from self._refetch_dropped(self.frontier.sitemap_read(pages))
@@ -397,8 +405,9 @@ class NewsSpider(scrapy.Spider):
         kwargs.setdefault("errback", self.on_error)
         return scrapy.Request(url, callback=callback, priority=PRIORITY[kind], **kwargs)
 
-    def _count(self, key: str) -> None:
-        self.crawler.stats.inc_value(stats.key(key))
+    def _count(self, key: str, count: int = 1) -> None:
+        if count:
+            self.crawler.stats.inc_value(stats.key(key), count)
 
     def _count_request(self, route: str) -> None:
         self._count(f"route/{route}/requests")
