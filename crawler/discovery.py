@@ -11,8 +11,10 @@ import itertools
 import json
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timezone
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
@@ -250,7 +252,12 @@ def wp_posts_url(
 ) -> str:
     """One page of the posts endpoint, with the authors and terms embedded: posts modified
     after a moment, or published within days (``since``/``until``, inclusive)."""
-    query = {"per_page": WP_PER_PAGE, "page": page, "_embed": "author,wp:term", "orderby": "modified"}
+    query = {
+        "per_page": WP_PER_PAGE,
+        "page": page,
+        "_embed": "author,wp:term,wp:featuredmedia",
+        "orderby": "modified",
+    }
     if modified_after:
         query["modified_after"] = modified_after
     if since:
@@ -264,7 +271,13 @@ def wp_posts_url(
 
 
 def parse_wp_posts(response: Response) -> tuple[list[Link], int]:
-    """(posts with their API fields as hints, total number of pages) of a posts response."""
+    """(posts with their API fields as hints, total number of pages) of a posts response.
+
+    Hints: ``published`` and ``modified`` with the site's offset (``date`` less ``date_gmt``),
+    ``title``, ``authors``, ``language`` (Polylang's and WPML's field), the post's id
+    (``wp_post``), and ``wp_content``: whether its body can be taken from the API (``ok``), or
+    why not (``protected`` by a password, ``private``, ``empty``).
+    """
     try:
         posts = json.loads(response.body)
     except ValueError as error:
@@ -275,14 +288,14 @@ def parse_wp_posts(response: Response) -> tuple[list[Link], int]:
     for post in posts:
         if not isinstance(post, dict) or not isinstance(post.get("link"), str):
             continue
-        hints = {}
-        if post.get("date_gmt"):
-            hints["published"] = f"{post['date_gmt']}+00:00"  # the API's *_gmt fields are UTC
+        hints = {"wp_post": str(post.get("id", "")), "wp_content": wp_content_state(post)}
+        if published := wp_moment(post.get("date"), post.get("date_gmt")):
+            hints["published"] = published
             hints["published_source"] = "wp-api"
-        if post.get("modified_gmt"):
-            hints["modified"] = f"{post['modified_gmt']}+00:00"
-        if title := (post.get("title") or {}).get("rendered"):
-            hints["title"] = html.unescape(title)
+        if modified := wp_moment(post.get("modified"), post.get("modified_gmt")):
+            hints["modified"] = modified
+        if title := rendered(post, "title"):
+            hints["title"] = html_text(title)
         embedded = post.get("_embedded") or {}
         if authors := [
             str(a["name"]) for a in embedded.get("author", []) if isinstance(a, dict) and a.get("name")
@@ -290,12 +303,70 @@ def parse_wp_posts(response: Response) -> tuple[list[Link], int]:
             hints["authors"] = "; ".join(authors)
         if isinstance(post.get("lang"), str):  # Polylang's and WPML's language field
             hints["language"] = post["lang"]
+        hints.update(_wp_translations(post, response))
         links.append(Link(response.urljoin(post["link"]), hints))
     try:
         pages = int(response.headers.get("X-WP-TotalPages") or b"1")
     except ValueError:
         pages = 1
     return links, pages
+
+
+def _wp_translations(post: dict, response: Response) -> dict[str, str]:
+    """A post's other-language versions: WPML's links (``translations``, as JSON), Polylang's
+    post ids (``wp_translations``), which the spider resolves."""
+    hints = {}
+    if isinstance(polylang := post.get("translations"), dict):  # language -> post id
+        ids = {str(lang): str(id_) for lang, id_ in polylang.items() if lang != post.get("lang")}
+        if ids:
+            hints["wp_translations"] = json.dumps(ids)
+    if isinstance(wpml := post.get("wpml_translations"), list):  # [{locale, id, href}, ...]
+        links = {
+            str(t["locale"]).split("_")[0].lower(): response.urljoin(t["href"])
+            for t in wpml
+            if isinstance(t, dict) and t.get("locale") and isinstance(t.get("href"), str)
+        }
+        if links:
+            hints["translations"] = json.dumps(links)
+    return hints
+
+
+def rendered(post: Mapping[str, Any], field: str) -> str:
+    """A post's ``{"rendered": ...}`` field (title, content, excerpt), or ""."""
+    value = post.get(field)
+    text = value.get("rendered") if isinstance(value, dict) else None
+    return text if isinstance(text, str) else ""
+
+
+def wp_content_state(post: dict) -> str:
+    """Whether a post's body can be stored from the API (``ok``), or why not."""
+    content = post.get("content")
+    if isinstance(content, dict) and content.get("protected"):
+        return "protected"  # a password form on the page too
+    if post.get("status", "publish") != "publish":
+        return "private"
+    return "ok" if rendered(post, "content").strip() else "empty"
+
+
+def wp_moment(local: object, gmt: object) -> str | None:
+    """A moment of the WordPress API (``date``, ``modified``) with the site's offset, which is
+    ``date`` less ``date_gmt``; in UTC when the local time is missing or unreadable."""
+    if not isinstance(gmt, str):
+        return None
+    try:
+        utc = datetime.fromisoformat(gmt).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    try:
+        offset = datetime.fromisoformat(str(local)) - utc.replace(tzinfo=None)
+        return utc.astimezone(timezone(offset)).isoformat()
+    except ValueError:  # unreadable, or an offset no zone has (a day or more)
+        return utc.isoformat()
+
+
+def html_text(fragment: str) -> str:
+    """The text of an HTML fragment (a post's rendered title): tags dropped, entities read."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", fragment)).split())
 
 
 # -- the shape of article URLs -----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""What the spider hands to the pipeline: a fetched article page, or a URL that gave none."""
+"""What the spider hands to the pipeline: a fetched article page, a page of the WordPress API
+whose posts are articles, or a URL that gave none."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ class FetchedPage:
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
         return cls(site, response.url, response.status, headers, response.body, now, hints)
+
+
+@dataclass
+class ApiPosts(FetchedPage):
+    """A page of the WordPress API, and the posts of it to store as articles (their canonical
+    URL, and discovery's hints, which name the post: ``wp_post``)."""
+
+    posts: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
 
 @dataclass

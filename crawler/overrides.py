@@ -16,6 +16,9 @@ from collections.abc import Mapping
 
 from scrapy.settings import BaseSettings, Settings
 
+# Settings that take one of a few words.
+CHOICES = {"NEWSARCHIVE_CONTENT": ("api", "pages")}
+
 
 class OverrideError(ValueError):
     """A ``-s`` value its setting cannot take, or a project setting that does not exist."""
@@ -57,6 +60,8 @@ def checked(overrides: Mapping[str, str], defaults: BaseSettings) -> dict[str, s
             raise OverrideError(
                 f"-s LOG_LEVEL={value}: a level is one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
             )
+        if name in CHOICES and value not in CHOICES[name]:
+            raise OverrideError(f"-s {name}={value}: {name} is one of {', '.join(CHOICES[name])}")
         kind = _kind(defaults[name])
         if kind is None:
             continue

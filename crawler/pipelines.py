@@ -20,9 +20,10 @@ from crawler.dates import in_window
 from crawler.distributed import worker_name
 from crawler.extract import extract_page
 from crawler.extraction_pool import extraction_pool, failure_reason
-from crawler.items import FetchedPage, NotStored
+from crawler.items import ApiPosts, FetchedPage, NotStored
 from crawler.paths import archive_file
 from crawler.spiders.news import NewsSpider
+from crawler.wp_content import articles_from_posts
 from storage.archive import Archive
 from storage.handover import Handover
 from storage.records import ArchiveWriter, Article, Capture, Outcome, outcome_columns
@@ -123,6 +124,9 @@ class ArchivePipeline:
         if isinstance(item, NotStored):  # logged and counted by the spider
             self.record(item.url, item.outcome, item.status, item.reason)
             return
+        if isinstance(item, ApiPosts):
+            await self.archive_posts(item)
+            return
         if item.status == 304:  # asked "changed since?": no
             self.archive.touch(item.url, item.fetched_at, self.crawl_id)
             self.stats.inc_value(stats.UNCHANGED)
@@ -159,9 +163,39 @@ class ArchivePipeline:
             self.archive.refuse(capture, item.site, self.crawl_id)
             self.stats.inc_value(stats.NOT_ARTICLE)
             return
+        self.keep(article, capture)
+
+    async def archive_posts(self, item: ApiPosts) -> None:
+        """The posts of a page of the WordPress API, as articles; each one's capture is the
+        page (its bytes stored once, the others revisits of it)."""
+        job = self.pool.schedule(
+            articles_from_posts, (item.body, item.site, item.posts), timeout=self.extract_timeout
+        )
+        try:
+            results, packed = await asyncio.wrap_future(job)
+        except Exception as error:  # this page's extraction failed: its posts are not stored
+            reason = failure_reason(error)
+            self.stats.inc_value(stats.ERRORS)
+            logger.warning("Extraction failed (%s) for %s: %r", reason, item.url, error)
+            for url, _ in item.posts:
+                self.record(url, reason, item.status, f"{item.url}: {error!r}")
+            return
+        for (url, hints), (article, failure) in zip(item.posts, results, strict=True):
+            if article is None:  # a page the size of a book, or no article in the content
+                self.stats.inc_value(stats.ERRORS, int(failure is not None))
+                self.record(url, failure or "not_article", item.status, f"the API's content, in {item.url}")
+                continue
+            capture = Capture(
+                item.url, item.status, item.headers, item.body, item.fetched_at, {**hints, "post_url": url}
+            )
+            capture.packed = packed
+            self.keep(article, capture)
+
+    def keep(self, article: Article, capture: Capture) -> None:
+        """An extracted article, stored with the next batch (unless outside the backfill's window)."""
         if not in_window(article.published, *self.window):
-            logger.debug("Outside the window (%s): %s", article.published, item.url)
-            self.record(item.url, "outside_window", item.status, f"published {article.published}")
+            logger.debug("Outside the window (%s): %s", article.published, article.url)
+            self.record(article.url, "outside_window", capture.status, f"published {article.published}")
             return
         self.stats.inc_value(stats.EXTRACTED)
         self.batch.append((article, capture))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from crawler.extract import extract
 from crawler.extraction_pool import EXTRACTION_FAILURES, extraction_pool, failure_reason
 from crawler.settings import NEWSARCHIVE_BATCH_SIZE, NEWSARCHIVE_EXTRACT_TIMEOUT
 from crawler.sites import Site
+from crawler.wp_content import article_from_capture
 from storage.archive import Archive
-from storage.records import StoredCapture
+from storage.records import Article, StoredCapture
 
 # The counts that are not a field's name.
 TOTALS = ("articles", "changed", "not_article", "refused", "recovered", *EXTRACTION_FAILURES)
@@ -36,9 +37,7 @@ def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] =
     # A batch at a time: the pages in memory stay few however large the archive.
     while batch := list(itertools.islice(captures, NEWSARCHIVE_BATCH_SIZE)):
         jobs = [
-            pool.schedule(
-                extract, _arguments(capture, sites.get(capture.site)), timeout=NEWSARCHIVE_EXTRACT_TIMEOUT
-            )
+            pool.schedule(*_task(capture, sites.get(capture.site)), timeout=NEWSARCHIVE_EXTRACT_TIMEOUT)
             for capture in batch
         ]
         updates = []
@@ -60,10 +59,13 @@ def reextract(archive: Archive, sites: Mapping[str, Site], only: Iterable[str] =
     return counts
 
 
-def _arguments(capture: StoredCapture, site: Site | None) -> tuple:
-    """``extract``'s arguments for a stored capture: its bytes with the headers they came with."""
+def _task(capture: StoredCapture, site: Site | None) -> tuple[Callable[..., Article | None], tuple]:
+    """The extraction of a stored capture, and its arguments: a page's bytes with the headers
+    they came with; a post of the WordPress API from the page of posts that holds it."""
+    if "post_url" in capture.hints:  # set by the crawl for a post stored from the API
+        return article_from_capture, (capture.body, capture.site, capture.hints)
     content_type = next((v for k, v in capture.headers.items() if k.lower() == "content-type"), None)
-    return (
+    return extract, (
         capture.body,
         capture.url,
         capture.site,

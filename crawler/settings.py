@@ -98,6 +98,10 @@ NEWSARCHIVE_MAX_LISTING_PAGES = 1000  # per start URL: 1000 pages of 10 is a 10,
 # sorted newest first; a site that pins old articles above new ones may need 2.
 NEWSARCHIVE_LISTING_STOP_PAGES = 1
 NEWSARCHIVE_MAX_SITEMAP_DEPTH = 3  # robots.txt -> index -> sitemap; deeper nesting is a trap
+# Where a WordPress site's posts come from (crawler/wp_content.py): "api", its REST API, 100 posts
+# a request with their exact fields, the body as the theme renders it; or "pages", each post's
+# page fetched and extracted (a full capture of every page).
+NEWSARCHIVE_CONTENT = "api"
 # Nightly runs read the sitemaps that can hold new URLs (an index's changed children, the ends of
 # its numbered series); every sitemap, and the check for articles deleted from the site, is read
 # on every backfill and when the last such sweep is this many days old. 0: every run.

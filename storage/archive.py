@@ -199,11 +199,12 @@ class Archive(ArchiveReader):
             )
         if stored.outcome is not Outcome.ALIAS:
             self._link_translations(stored.article_id, article.translations)
+            self._link_back(canonical_url, article.language, article.translations)
         if page_id is not None:
             self.db.table("pages").update(page_id, {"article_id": stored.article_id})
             return stored
         insert_capture(self.db.conn, capture, article.site, crawl_id, stored.article_id)
-        self._record(crawl_id, capture.url, stored.outcome, capture.status, None, seen)
+        self._record(crawl_id, article.url, stored.outcome, capture.status, None, seen)
         return stored
 
     def refuse(self, capture: Capture, site: str, crawl_id: int | None = None) -> None:
@@ -353,6 +354,20 @@ class Archive(ArchiveReader):
             pk=("article_id", "language"),
         )
         return bool(new)
+
+    def _link_back(self, url: str, language: str | None, translations: dict[str, str]) -> None:
+        """An archived translation that does not link to the article at ``url`` in its
+        ``language`` yet gets that link: a translation goes both ways, and the one stored
+        first may not have known the other's URL (the WordPress API's post ids)."""
+        if not language:
+            return
+        for other in translations.values():
+            row = self._article_by_url(canonicalize(other))
+            if row is not None and row["url"] != url:
+                self.db.execute(
+                    "insert or ignore into article_translations (article_id, language, url) values (?, ?, ?)",
+                    [row["id"], language, url],
+                )
 
 
 def _article_fields(article: Article) -> dict:

@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from conftest import FAST, REPO, crawl, newsarchive, write_sites
 
 from crawler.demo.content import CHROME
@@ -28,11 +29,12 @@ def article_paths(server) -> list[str]:
     return [p for p in (unquote(urlsplit(r).path).lower() for r in server.requests) if p in articles]
 
 
-def test_first_crawl_stores_every_article_once_with_its_truth(demo_server, tmp_path):
+@pytest.mark.parametrize("content", ["api", "pages"])
+def test_first_crawl_stores_every_article_once_with_its_truth(demo_server, tmp_path, content):
     write_sites(tmp_path, {"demo": demo_server.site.config()})
-    crawl(tmp_path, "demo")
+    crawl(tmp_path, "demo", "--content", content)
 
-    truth = {canonicalize(t["url"]): t for t in demo_server.site.truth()}
+    truth = {canonicalize(t["url"]): t for t in demo_server.site.truth(from_api=content == "api")}
     stored = rows(tmp_path / "archive.db", "select * from articles")
     assert len(stored) == len(truth) == 66
     assert {r["url"] for r in stored} == set(truth)
@@ -42,8 +44,11 @@ def test_first_crawl_stores_every_article_once_with_its_truth(demo_server, tmp_p
         assert row["published"] == expected["published"]
         assert row["text"] == expected["text"]
         assert row["language"] == expected["language"]
-    # Each article page was fetched exactly once, though sitemap, feeds and listings all link it.
-    assert set(Counter(article_paths(demo_server)).values()) == {1}
+    if content == "pages":
+        # Each article page was fetched exactly once, though sitemap, feeds and listings all link it.
+        assert set(Counter(article_paths(demo_server)).values()) == {1}
+    else:  # the API gave every post: no article page was fetched
+        assert article_paths(demo_server) == []
 
 
 def test_bodies_carry_no_page_chrome(demo_server, tmp_path):
@@ -63,11 +68,11 @@ def test_bodies_carry_no_page_chrome(demo_server, tmp_path):
 
 def test_second_crawl_fetches_no_stored_article_again(demo_server, tmp_path):
     write_sites(tmp_path, {"demo": demo_server.site.config()})
-    crawl(tmp_path, "demo")
+    crawl(tmp_path, "demo", "--content", "pages")  # each article's page fetched
     first = len(demo_server.requests)
     demo_server.requests.clear()
 
-    result = crawl(tmp_path, "demo")
+    result = crawl(tmp_path, "demo", "--content", "pages")
 
     assert article_paths(demo_server) == []
     second = len(demo_server.requests)

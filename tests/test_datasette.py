@@ -81,7 +81,7 @@ def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
     with DemoServer() as site_server:
         write_sites(folder, {"demo": site_server.site.config()})
-        crawl(folder, "demo")
+        crawl(folder, "demo", "--content", "pages")  # the pages' dates: some a day, with no time
         truth = site_server.site.truth()
     add_history_and_a_duplicate(folder / "archive.db", truth)
     with serving(folder, "archive.db", free_port()) as base:

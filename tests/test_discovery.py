@@ -239,7 +239,8 @@ def test_wordpress_api_root_from_header_or_tag():
     assert discovery.wp_api_root(header) == discovery.wp_api_root(tag) == f"{BASE}/wp-json/"
     assert discovery.wp_api_root(none) is None
     assert discovery.wp_posts_url(f"{BASE}/wp-json/", 2, "2024-06-01T00:00:00+00:00") == (
-        f"{BASE}/wp-json/wp/v2/posts?per_page=100&page=2&_embed=author%2Cwp%3Aterm&orderby=modified"
+        f"{BASE}/wp-json/wp/v2/posts?per_page=100&page=2&_embed=author%2Cwp%3Aterm%2Cwp%3Afeaturedmedia"
+        "&orderby=modified"
         "&modified_after=2024-06-01T00%3A00%3A00%2B00%3A00"
     )
 
@@ -249,27 +250,44 @@ def test_wordpress_posts_carry_their_fields_as_hints():
         {
             "id": 7,
             "link": "https://example.org/2022/06/19/visit/",
+            "date": "2022-06-19T12:00:00",  # the site's time, three hours ahead
             "date_gmt": "2022-06-19T09:00:00",
-            "modified_gmt": "2022-06-20T08:00:00",
-            "title": {"rendered": "ALECSO &#8217;s visit"},
+            "modified_gmt": "2022-06-20T08:00:00",  # no local time: UTC
+            "title": {"rendered": "ALECSO <em>&#8217;s</em> visit"},
+            "content": {"rendered": "<p>Text.</p>", "protected": False},
             "_embedded": {"author": [{"name": "ICESCO Media"}]},
             "lang": "fr",  # Polylang
         },
         {"id": 8},  # no link: skipped
+        {"id": 9, "link": "/p/9/", "content": {"rendered": "", "protected": True}},
+        {"id": 10, "link": "/p/10/", "status": "private", "content": {"rendered": "<p>Hidden.</p>"}},
+        {
+            "id": 11,
+            "link": "/p/11/",
+            "content": {"rendered": " "},
+            "date": "bad",
+            "date_gmt": "2022-01-01T00:00:00",
+        },
     ]
     response = TextResponse(
         f"{BASE}/wp-json/wp/v2/posts", body=json.dumps(posts).encode(), headers={"X-WP-TotalPages": "3"}
     )
-    [link], pages = discovery.parse_wp_posts(response)
-    assert pages == 3
+    link, protected, private, empty = discovery.parse_wp_posts(response)[0]
+    assert discovery.parse_wp_posts(response)[1] == 3
     assert link.hints == {
-        "published": "2022-06-19T09:00:00+00:00",
+        "wp_post": "7",
+        "wp_content": "ok",
+        "published": "2022-06-19T12:00:00+03:00",
         "published_source": "wp-api",
         "modified": "2022-06-20T08:00:00+00:00",
         "title": "ALECSO ’s visit",
         "authors": "ICESCO Media",
         "language": "fr",
     }
+    assert [protected.url, protected.hints["wp_content"]] == [f"{BASE}/p/9/", "protected"]
+    assert private.hints["wp_content"] == "private"
+    assert empty.hints["wp_content"] == "empty"
+    assert empty.hints["published"] == "2022-01-01T00:00:00+00:00"  # no readable local time: UTC
     with pytest.raises(discovery.InvalidFeed):
         discovery.parse_wp_posts(
             TextResponse(f"{BASE}/wp-json/wp/v2/posts", body=b'{"code": "rest_no_route"}')

@@ -47,7 +47,8 @@ def test_a_site_that_stops_answering_ends_the_run_and_the_next_run_resumes(tmp_p
     ]
     with DemoServer(make_site=UnpluggedSite, handler=HostileHandler) as server:
         write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
-        cut = newsarchive("backfill", "news", *FAST, *limits, cwd=tmp_path)
+        # each article's page fetched (the API would give them all in one request)
+        cut = newsarchive("backfill", "news", "--content", "pages", *FAST, *limits, cwd=tmp_path)
         assert cut.returncode == EXIT_ERRORS, cut.stderr[-3000:]
         assert "site_unreachable" in cut.stdout
         # it gave up after five requests in a row went unanswered (and the odd one in flight
@@ -64,7 +65,7 @@ def test_a_site_that_stops_answering_ends_the_run_and_the_next_run_resumes(tmp_p
             assert 5 <= timeouts <= server.site.hung
 
         server.site.plugged = True
-        again = newsarchive("backfill", "news", *FAST, cwd=tmp_path)
+        again = newsarchive("backfill", "news", "--content", "pages", *FAST, cwd=tmp_path)
         assert again.returncode == 0, again.stderr[-3000:]
     with sqlite3.connect(tmp_path / "archive.db") as db:
         assert db.execute("select count(*), count(distinct url) from articles").fetchone() == (200, 200)

@@ -65,6 +65,22 @@ def test_reextract_changes_nothing_when_nothing_changed(tmp_path):
     assert rows(tmp_path) == before
 
 
+def test_articles_from_the_wordpress_api_are_read_again_from_its_answers(tmp_path):
+    with DemoServer() as server:
+        write_sites(tmp_path, {"demo": server.site.config()})
+        crawl(tmp_path, "demo", "--content", "api")
+        requests = len(server.requests)
+        before = rows(tmp_path)
+        with sqlite3.connect(tmp_path / "archive.db") as conn:  # a text spoiled, as an older rule would have
+            conn.execute("update articles set text = 'spoiled' where id = 3")
+
+        output = reextract(tmp_path, "demo")
+
+        assert len(server.requests) == requests
+    assert output.startswith("reextract: 66 articles read, 1 changed (text 1),")
+    assert rows(tmp_path) == before
+
+
 def test_an_override_added_to_sites_toml_fixes_the_archived_rows(tmp_path):
     with DemoServer(make_site=lambda base: LogoHeadlineSite(base)) as server:
         sites = write_sites(tmp_path, {"site": {"start_urls": server.site.start_urls()}})

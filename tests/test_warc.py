@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -38,10 +39,30 @@ def warcio_check(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(WARCIO), "check", "-v", str(path)], capture_output=True, text=True)
 
 
+def test_articles_from_the_wordpress_api_export_as_its_answers(tmp_path):
+    with DemoServer() as server:
+        write_sites(tmp_path, {"demo": server.site.config()})
+        crawl(tmp_path, "demo", "--content", "api")
+    result = newsarchive("export-warc", "demo", "-o", "demo.warc.gz", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    check = warcio_check(tmp_path / "demo.warc.gz")
+    assert check.returncode == 0 and "fail" not in check.stdout, check.stdout[-2000:]
+    written = records(tmp_path / "demo.warc.gz")
+    # the one page of the API that gave the 66 posts, as it was answered: its JSON, once
+    [response] = [r for r in written if r["type"] == "response"]
+    assert "/wp-json/wp/v2/posts?" in response["uri"] and response["http"]["Content-Type"].startswith(
+        "application/json"
+    )
+    assert len(json.loads(response["body"])) == 66
+    # each other post's capture: a revisit of it, no second copy of the bytes
+    revisits = [r for r in written if r["type"] == "revisit"]
+    assert len(revisits) == 65 and {r["uri"] for r in revisits} == {response["uri"]}
+
+
 def test_a_crawled_site_exports_to_a_valid_warc_with_every_article_page(tmp_path):
     with DemoServer() as server:
         write_sites(tmp_path, {"demo": server.site.config()})
-        crawl(tmp_path, "demo")
+        crawl(tmp_path, "demo", "--content", "pages")
     result = newsarchive("export-warc", "demo", "-o", "demo.warc.gz", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
 

@@ -59,6 +59,14 @@ redis_option = click.option(
     help="Work as one of many workers of a shared crawl (redis://HOST:6379/0), handing the "
     "articles to `newsarchive load` [default: $NEWSARCHIVE_REDIS_URL; unset: this machine alone].",
 )
+content_option = click.option(
+    "--content",
+    type=click.Choice(["api", "pages"]),
+    default=None,
+    help="Where a WordPress site's posts come from: api, its REST API (100 posts a request, "
+    "the body as the theme renders it), or pages (each post's page fetched and extracted) "
+    "[default: api].",
+)
 set_option = click.option(
     "-s",
     "--set",
@@ -72,7 +80,16 @@ set_option = click.option(
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options of a command that runs the crawl (crawl, backfill)."""
     for option in reversed(
-        (db_option, sites_option, quiet_option, verbose_option, log_file_option, redis_option, set_option)
+        (
+            db_option,
+            sites_option,
+            content_option,
+            quiet_option,
+            verbose_option,
+            log_file_option,
+            redis_option,
+            set_option,
+        )
     ):
         command = option(command)
     return command

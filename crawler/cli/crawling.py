@@ -132,6 +132,7 @@ def _run(
     all_sites: bool,
     db: str,
     sites_path: str | None,
+    content: str | None,
     quiet: bool,
     verbose: bool,
     log_file: str | None,
@@ -151,6 +152,7 @@ def _run(
     settings = {
         **run_overrides(mode, quiet, log_file, interactive, redis_url, verbose),
         **(window or {}),
+        **({"NEWSARCHIVE_CONTENT": content} if content else {}),
         **parse_overrides(overrides),
     }
     code = EXIT_OK

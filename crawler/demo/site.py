@@ -64,12 +64,13 @@ class DemoSite:
         self.translations = translations
         self.sitemap_size = sitemap_size
         self.pages: dict[str, tuple[str, str]] = {}
+        self.alternates: dict[str, list[SampleArticle]] = {}  # path -> its translations
         self._render()
 
     def respond(self, path: str, query: str = "") -> Reply | None:
         """The reply for a percent-encoded path and its query, None for a 404."""
         if self.api and path == "/wp-json/wp/v2/posts":
-            return api_posts(self.articles, self.base_url, parse_qs(query))
+            return api_posts(self.articles, self.base_url, parse_qs(query), self.alternates)
         found = self.pages.get(path)
         if found is None:
             return None
@@ -77,14 +78,15 @@ class DemoSite:
         headers = {"Link": f'<{self.base_url}/wp-json/>; rel="https://api.w.org/"'} if self.api else {}
         return Reply(body.encode("utf-8"), content_type, headers=headers if "html" in content_type else {})
 
-    def truth(self) -> list[dict[str, str]]:
-        """What the archive must hold: url, language, title, published, text."""
+    def truth(self, from_api: bool = False) -> list[dict[str, str]]:
+        """What the archive must hold: url, language, title, published, text. ``from_api``: as
+        the REST API gives it, whose dates have their time where a page may show the day only."""
         return [
             {
                 "url": self.base_url + a.path,
                 "language": a.language,
                 "title": a.title,
-                "published": a.published_iso,
+                "published": a.published.isoformat() if from_api and self.api else a.published_iso,
                 "text": a.text,
             }
             for a in self.articles
@@ -123,6 +125,7 @@ class DemoSite:
                     for lang, others in by_language.items()
                     if self.translations and lang != language and position < len(others)
                 ]
+                self.alternates[article.path] = translations
                 self.pages[article.path] = (html, self._article(article, related, translations))
             if self.feeds:
                 self.pages[f"/{language}/feed/"] = (

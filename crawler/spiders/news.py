@@ -17,26 +17,29 @@ as well.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+import functools
+import json
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import discovery, stats
 from crawler.failures import UNANSWERED, failed_fetch, failed_request
 from crawler.frontier import Frontier, Offer, Verdict, requested_url, sweep_due
-from crawler.items import FetchedPage, NotStored
+from crawler.items import ApiPosts, FetchedPage, NotStored
 from crawler.paths import archive_file, sites_file
 from crawler.sites import Site, load_sites, select_sites
 from storage.archive import Archive
 from storage.handover import read_known
 from storage.records import Known
+from storage.urls import canonicalize
 
 # Where a site keeps its sitemap when robots.txt does not say.
 SITEMAP_LOCATIONS = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml")
@@ -72,6 +75,14 @@ class NewsSpider(scrapy.Spider):
         self.consecutive_failures = 0  # requests in a row that got no answer at all
         self.api_roots: set[str] = set()
         self.robots_seen: set[str] = set()
+        # Content from the API: what waits for the API to be read, since a post it stores needs
+        # no request (see _after_api).
+        self.api_pending = 0  # pages of the API requested and not yet answered
+        self.api_failed = False  # one of them failed: the page route is the fallback
+        self.waiting: list[Callable[[], Iterable[scrapy.Request]]] = []
+        self.parked: set[str] = set()  # article URLs whose request waits for the API
+        self.from_api: set[str] = set()  # article URLs the API gave (stored, or refused: protected)
+        self.wp_links: dict[str, str] = {}  # post id -> canonical URL, for Polylang's translations
         # What `newsarchive add` reports and writes.
         self.found_sitemaps: list[str] = []  # announced by robots.txt
         self.guessed_sitemaps: list[str] = []  # found at a usual location
@@ -109,6 +120,7 @@ class NewsSpider(scrapy.Spider):
         )
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     # The crawl's limits, as this run's settings (crawler/settings.py) say.
@@ -118,6 +130,17 @@ class NewsSpider(scrapy.Spider):
             PROBE_LISTING_PAGES
             if self.mode == "probe"
             else self.settings.getint("NEWSARCHIVE_MAX_LISTING_PAGES")
+        )
+
+    @property
+    def content_from_api(self) -> bool:
+        """Whether posts the WordPress API lists are stored from it (NEWSARCHIVE_CONTENT). Not
+        in a distributed crawl: there the API's pages are answered to any worker, and what
+        waits for them would wait on each worker's own."""
+        return (
+            self.mode != "probe"
+            and self.settings.get("NEWSARCHIVE_CONTENT") == "api"
+            and not self.settings.get("NEWSARCHIVE_REDIS_URL")
         )
 
     @property
@@ -218,7 +241,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_wp_posts(
         self, response: Response, api_root: str, page: int
-    ) -> Iterable[scrapy.Request | NotStored]:
+    ) -> Iterable[scrapy.Request | NotStored | ApiPosts]:
         self._count_request("api")
         try:
             links, pages = discovery.parse_wp_posts(response)
@@ -226,30 +249,45 @@ class NewsSpider(scrapy.Spider):
             self._count("invalid_api")
             self.logger.warning("Ignoring WordPress API answer %s: %s", response.url, error)
             yield NotStored(response.url, "invalid_api", response.status, str(error))
+            yield from self._api_answered(failed=True)
             return
         if page == 1:
             self.api_total = int(response.headers.get("X-WP-Total", b"0") or 0) or len(links)
             if self.mode != "probe":
                 for following in range(2, min(pages, self.settings.getint("NEWSARCHIVE_MAX_API_PAGES")) + 1):
                     yield self._api_request(api_root, following)
-        yield from self._article_requests(links, "api")
+        if self.content_from_api:
+            yield from self._posts_from_api(response, links)
+        else:
+            yield from self._article_requests(links, "api")
+        yield from self._api_answered()
 
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
-        page = response.meta["listing_page"]
         self._count_request("listing")
         if not isinstance(response, TextResponse):
             self._count("not_html")
             return
         yield from self._announced(response)
-        fresh, listings = 0, discovery.next_pages(response)
+        fresh, listings = [], discovery.next_pages(response)
         for url in discovery.page_links(response):
             if self.site.is_listing_url(url):
                 listings.append(url)
                 continue
             offer = self._offer(discovery.Link(url), "listing")
-            fresh += offer.fresh
+            if offer.fresh:
+                fresh.append(offer.url)
             if offer.fetch:
-                yield self._article_request(offer)
+                yield from self._fetch(offer)
+        yield from self._after_api(lambda: self._paginate(response, listings, fresh))
+
+    def _paginate(
+        self, response: TextResponse, listings: list[str], fresh: list[str]
+    ) -> Iterable[scrapy.Request]:
+        """The next pages of a listing, while its pages bring news: article URLs not archived
+        (in a backfill, not offered before in the run), that the API did not list."""
+        page = response.meta["listing_page"]
+        if not self.api_failed:
+            fresh = [url for url in fresh if url not in self.frontier.route_urls["api"]]
         stale = 0 if fresh else response.meta.get("stale_pages", 0) + 1
         if stale >= max(1, self.settings.getint("NEWSARCHIVE_LISTING_STOP_PAGES")):
             # Listings are newest first: pages with nothing new mean the rest is archived, or
@@ -301,6 +339,8 @@ class NewsSpider(scrapy.Spider):
             self._count("errors")
             self.logger.warning("Failed %s (%s): %s", failed.url, failed.outcome, failed.reason)
         yield failed
+        if "api_page" in request.meta:
+            yield from self._api_answered(failed=True)
         if failed.outcome in UNANSWERED:
             self.consecutive_failures += 1
             if self.consecutive_failures == self.settings.getint("NEWSARCHIVE_MAX_CONSECUTIVE_FAILURES"):
@@ -312,21 +352,32 @@ class NewsSpider(scrapy.Spider):
         """Any answer, even an error page, shows that the site is reachable."""
         self.consecutive_failures = 0
 
+    def spider_idle(self) -> None:
+        """Nothing left to do while requests still wait for the API (whose answer was lost on
+        the way): they are made now, the page route as the fallback."""
+        if self.waiting:
+            self.api_pending, self.api_failed = 0, True
+            for request in self._release():
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+
     def closed(self, reason: str) -> None:
         self.crawler.stats.set_value(stats.SKIPPED_KNOWN, self.frontier.skipped_known())
 
     # -- what a page announces ---------------------------------------------------------
 
     def _announced(self, response: TextResponse) -> Iterable[scrapy.Request]:
-        """Feeds, the WordPress API and other-language listings a start page links to."""
-        for url in discovery.feed_links(response):
-            if self.frontier.in_scope(url) and url not in self.found_feeds:
-                self.found_feeds.append(url)
-                yield self._request(url, self.parse_feed, "feed")
+        """Feeds, the WordPress API and other-language listings a start page links to. Where
+        posts are stored from the API, its feeds are read only if the API fails: they list
+        the newest of the same posts."""
         root = discovery.wp_api_root(response)
         if root and self.frontier.in_scope(root) and root not in self.api_roots:
             self.api_roots.add(root)
             yield self._api_request(root, 1)
+        for url in discovery.feed_links(response):
+            if self.frontier.in_scope(url) and url not in self.found_feeds:
+                self.found_feeds.append(url)
+                yield from self._after_api(functools.partial(self._unless_api_read, url))
         if language := response.xpath("/html/@lang").get():
             self.found_languages.add(language.split("-")[0].lower())
         if response.meta["listing_page"] == 1:
@@ -334,13 +385,83 @@ class NewsSpider(scrapy.Spider):
                 if self.frontier.in_scope(url):
                     yield self._request(url, self.parse_listing, "listing", meta={"listing_page": 1})
 
+    def _unless_api_read(self, feed: str) -> Iterable[scrapy.Request]:
+        if not (self.content_from_api and self.api_roots and not self.api_failed):
+            yield self._request(feed, self.parse_feed, "feed")
+
+    # -- posts from the WordPress API (NEWSARCHIVE_CONTENT = "api") ---------------------
+
+    def _after_api(self, requests: Callable[[], Iterable[scrapy.Request]]) -> Iterable[scrapy.Request]:
+        """``requests()`` now, or, while the API whose posts are stored is being read, once it
+        is: what it stores needs no request, and listings need no page that it covers."""
+        if self.content_from_api and self.api_pending:
+            self.waiting.append(requests)
+        else:
+            yield from requests()
+
+    def _api_answered(self, failed: bool = False) -> Iterable[scrapy.Request]:
+        """A page of the API came back (or ``failed``): once the last one has, what waited."""
+        self.api_pending -= 1
+        self.api_failed |= failed
+        if not self.api_pending:
+            yield from self._release()
+
+    def _release(self) -> Iterable[scrapy.Request]:
+        waiting, self.waiting = self.waiting, []
+        for requests in waiting:
+            yield from requests()
+
+    def _posts_from_api(self, response: Response, links: list[discovery.Link]) -> Iterable[Any]:
+        """The posts of a page of the API to store from it, as one item; a post whose content
+        the API does not give (``empty``) is fetched as a page; a protected or private one is
+        an outcome, its page (a password form, a login) not fetched."""
+        self.wp_links.update((link.hints["wp_post"], canonicalize(link.url)) for link in links)
+        posts = []
+        for link in links:
+            offer = self._offer(link, "api")
+            if not (offer.fetch or offer.url in self.parked) or offer.url in self.from_api:
+                continue
+            state = link.hints["wp_content"]
+            if state == "empty":
+                if offer.fetch and offer.url not in self.parked:
+                    yield self._article_request(offer)
+                continue  # a parked request is made once the API is read
+            self.from_api.add(offer.url)
+            self.frontier.answer(offer.url)
+            if state == "ok":
+                posts.append((offer.url, {**offer.hints, **link.hints, **self._translations(link)}))
+            else:
+                self._count(f"api_{state}")
+                yield NotStored(offer.url, state, response.status, f"the API marks the post {state}")
+        if posts:
+            yield ApiPosts(**vars(FetchedPage.of(response, self.site.key, {})), posts=posts)
+
+    def _translations(self, link: discovery.Link) -> dict[str, str]:
+        """A post's other-language versions as a hint: WPML's links, and Polylang's post ids
+        resolved to the URLs of the posts the API listed so far in the run (the archive links a
+        pair from whichever of the two is stored last)."""
+        links = json.loads(link.hints.get("translations", "{}"))
+        for language, post in json.loads(link.hints.get("wp_translations", "{}")).items():
+            if (url := self.wp_links.get(str(post))) and url != canonicalize(link.url):
+                links.setdefault(language, url)
+        return {"translations": json.dumps(links, ensure_ascii=False)} if links else {}
+
     # -- the scheduling of article URLs ------------------------------------------------
 
     def _article_requests(self, links: Iterable[discovery.Link], route: str) -> Iterable[scrapy.Request]:
         for link in links:
             offer = self._offer(link, route)
             if offer.fetch:
-                yield self._article_request(offer)
+                yield from self._fetch(offer)
+
+    def _fetch(self, offer: Offer) -> Iterable[scrapy.Request]:
+        """The request for an article URL; while the API whose posts are stored is being read,
+        made once it is, unless the API gave the post."""
+        if self.content_from_api and self.api_pending:
+            self.parked.add(offer.url)
+            self.waiting.append(lambda: [] if offer.url in self.from_api else [self._article_request(offer)])
+        else:
+            yield self._article_request(offer)
 
     def _offer(self, link: discovery.Link, route: str) -> Offer:
         """The frontier's answer for an article URL found by ``route``, counted."""
@@ -399,7 +520,14 @@ class NewsSpider(scrapy.Spider):
 
     def _api_request(self, api_root: str, page: int) -> scrapy.Request:
         url = discovery.wp_posts_url(api_root, page, self.modified_after, *self.frontier.window)
-        return self._request(url, self.parse_wp_posts, "api", cb_kwargs={"api_root": api_root, "page": page})
+        self.api_pending += 1
+        return self._request(
+            url,
+            self.parse_wp_posts,
+            "api",
+            cb_kwargs={"api_root": api_root, "page": page},
+            meta={"api_page": page},
+        )
 
     def _request(self, url: str, callback, kind: str, **kwargs: Any) -> scrapy.Request:
         kwargs.setdefault("errback", self.on_error)
