@@ -199,7 +199,7 @@ class Archive(ArchiveReader):
             )
         if stored.outcome is not Outcome.ALIAS:
             self._link_translations(stored.article_id, article.translations)
-            self._link_back(canonical_url, article.language, article.translations)
+            self._link_back(stored.article_id, canonical_url, article.language, article.translations)
         if page_id is not None:
             self.db.table("pages").update(page_id, {"article_id": stored.article_id})
             return stored
@@ -355,19 +355,27 @@ class Archive(ArchiveReader):
         )
         return bool(new)
 
-    def _link_back(self, url: str, language: str | None, translations: dict[str, str]) -> None:
-        """An archived translation that does not link to the article at ``url`` in its
-        ``language`` yet gets that link: a translation goes both ways, and the one stored
-        first may not have known the other's URL (the WordPress API's post ids)."""
-        if not language:
-            return
-        for other in translations.values():
-            row = self._article_by_url(canonicalize(other))
-            if row is not None and row["url"] != url:
-                self.db.execute(
-                    "insert or ignore into article_translations (article_id, language, url) values (?, ?, ?)",
-                    [row["id"], language, url],
-                )
+    def _link_back(
+        self, article_id: int, url: str, language: str | None, translations: dict[str, str]
+    ) -> None:
+        """A translation goes both ways, and the one stored first may not have known the
+        other's URL (the WordPress API's post ids): the archived translations of the article
+        (``article_id`` at ``url``) that do not link to it in its ``language`` get that link,
+        and it gets a link to each archived article that links to it."""
+        if language:
+            for other in translations.values():
+                row = self._article_by_url(canonicalize(other))
+                if row is not None and row["url"] != url:
+                    self.db.execute(
+                        "insert or ignore into article_translations (article_id, language, url) values (?, ?, ?)",
+                        [row["id"], language, url],
+                    )
+        self.db.execute(
+            """insert or ignore into article_translations (article_id, language, url)
+            select ?, a.language, a.url from article_translations t join articles a on a.id = t.article_id
+            where t.url = ? and a.id != ? and a.language is not null""",
+            [article_id, url, article_id],
+        )
 
 
 def _article_fields(article: Article) -> dict:

@@ -335,14 +335,32 @@ def test_foreign_files_are_refused_untouched(tmp_path, content, message):
 
 def test_translations_link_articles_across_languages(archive):
     en = archive.store(
-        article(translations={"ar": "https://example.org/ar/2022/06/19/visit/?utm_source=x"}), capture()
+        article(translations={"ar": "https://example.org/ar/2022/06/19/visit/?utm_source=x"}, language="en"),
+        capture(),
     )
     ar_url = "https://example.org/ar/2022/06/19/visit/"
     ar = archive.store(
         article(url=ar_url, text="زيارة المدير العام إلى الرباط", language="ar"), capture(ar_url)
     )
     rows = list(archive.db.query("select article_id, language, translation_id from translations"))
-    assert rows == [{"article_id": en.article_id, "language": "ar", "translation_id": ar.article_id}]
+    # a translation goes both ways: the Arabic page, which names none, links back
+    assert sorted(rows, key=lambda r: r["article_id"]) == [
+        {"article_id": en.article_id, "language": "ar", "translation_id": ar.article_id},
+        {"article_id": ar.article_id, "language": "en", "translation_id": en.article_id},
+    ]
+
+
+def test_a_translation_stored_first_gets_the_link_of_the_one_stored_after(archive):
+    fr_url = "https://example.org/fr/2022/06/19/visite/"
+    fr = archive.store(
+        article(url=fr_url, text="Le Directeur général à Rabat.", language="fr"), capture(fr_url)
+    )
+    en = archive.store(article(translations={"fr": fr_url}, language="en"), capture())
+    rows = {
+        (r["article_id"], r["language"], r["translation_id"])
+        for r in archive.db.query("select * from translations")
+    }
+    assert rows == {(en.article_id, "fr", fr.article_id), (fr.article_id, "en", en.article_id)}
 
 
 def test_update_extraction_changes_fields_in_place_without_a_new_version(archive):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import tomllib
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -182,3 +183,10 @@ def test_add_refuses_a_page_that_does_not_answer(tmp_path):
     )
     assert result.returncode == 2 and "gave no page to probe" in result.stderr, result.stderr[-2000:]
     assert sites.read_text(encoding="utf-8") == ""  # nothing appended
+    # asked to, it writes the entry all the same: its start URL, which the next crawls try
+    dead = f"http://127.0.0.1:{free_port()}/news/"
+    result = newsarchive(
+        "add", dead, "--name", "dead", "--unreachable", "-s", "RETRY_ENABLED=False", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert tomllib.loads(sites.read_text(encoding="utf-8"))["sites"]["dead"]["start_urls"] == [dead]

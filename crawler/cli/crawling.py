@@ -83,10 +83,20 @@ def backfill(
     "--name", "key", default=None, help="The site's key in sites.toml [default: from the host name]."
 )
 @click.option("--title", default=None, help="The organization's name, for people [default: the name].")
+@click.option(
+    "--unreachable",
+    is_flag=True,
+    help="Write the entry (its start URL alone) even if the page does not answer now.",
+)
 @sites_option
 @set_option
 def add(
-    url: str, key: str | None, title: str | None, sites_path: str | None, overrides: tuple[str, ...]
+    url: str,
+    key: str | None,
+    title: str | None,
+    unreachable: bool,
+    sites_path: str | None,
+    overrides: tuple[str, ...],
 ) -> None:
     """Probe a news page and add its site to sites.toml.
 
@@ -113,8 +123,10 @@ def add(
     crawler = run([site], "probe", settings)[key]
     spider, stats = crawler.spider, crawler.stats.get_stats() if crawler.stats else {}
     assert isinstance(spider, NewsSpider)
-    if not stats.get(route_key("listing", "requests")):  # the page itself never answered
-        fail(f"{url} gave no page to probe (see the log above): nothing added to {path}")
+    if not stats.get(route_key("listing", "requests")) and not unreachable:  # the page never answered
+        fail(
+            f"{url} gave no page to probe (see the log above): nothing added to {path} (--unreachable adds it)"
+        )
     click.echo(f"Probed {url}:")
     for line in report(spider, stats):
         click.echo(line)
