@@ -10,7 +10,11 @@ for deletions (every sitemap read), the loader alone,
 `newsarchive reextract` over the archive, and, on the first size, the peers over the same
 site: trafilatura's own command line and news-please, each installed by the benchmark in a
 virtual environment of its own (bench/.peers/), their output scored like ours against the
-generator's truth by ../shared/data/extraction-dev/evaluate.py. Peak memory is the RSS of a
+generator's truth by ../shared/data/extraction-dev/evaluate.py. Then the same on real pages:
+the 1,200 pages of ../shared/data (extraction-dev, extraction-more), each with its own site's
+chrome, served as one site of N articles (the first size), crawled, against the ceilings on
+those pages and the peers' crawls of them (their speed; these pages' truth is not by URL).
+Peak memory is the RSS of a
 command's whole process tree (worker processes included), sampled every 50 ms.
 
     .venv/bin/python bench/crawl.py                 # N = 1,000 and 10,000
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import configparser
+import gzip
 import json
 import os
 import random
@@ -46,7 +51,8 @@ from storage.archive import Archive
 from storage.records import Article, Capture
 from storage.urls import canonicalize
 
-SCORER = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction-dev" / "evaluate.py"
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SCORER = DATA / "extraction-dev" / "evaluate.py"
 PEERS = Path(__file__).resolve().parent / ".peers"  # the peers' virtual environments
 
 # A local mirror: no politeness, as many parallel requests as the machine can use.
@@ -89,6 +95,45 @@ class RealisticSite(DemoSite):
         super().__init__(base_url, counts=counts)
         weights = {language: theme_weight(language).encode() for language in counts}
         self.weighted = {a.path: weights[a.language] for a in self.articles}
+
+
+class RealPagesSite:
+    """The real pages of ../shared/data (extraction-dev, extraction-more: 1,200 pages of news
+    sites of many countries, each with its own theme and chrome) as one site's N articles at
+    /news/<n>/, rotated where N is larger; a sitemap lists them (robots.txt announces it) and
+    a start page links to it."""
+
+    def __init__(self, base_url: str, size: int) -> None:
+        files = sorted(DATA.glob("extraction-dev/html/*.html.gz")) + sorted(
+            DATA.glob("extraction-more/*/html/*.html.gz")
+        )
+        self.bodies = [gzip.decompress(path.read_bytes()) for path in files]
+        self.base_url = base_url
+        self.paths = [f"/news/{n}/" for n in range(size)]
+
+    def page(self, path: str) -> bytes:
+        return self.bodies[int(path.split("/")[2]) % len(self.bodies)]
+
+    def respond(self, path: str, query: str = "") -> Reply | None:
+        if path in ("/news/", "/"):
+            return Reply(
+                b'<html><head><title>News</title></head><body><a href="/news/0/">first</a></body></html>'
+            )
+        if path == "/robots.txt":
+            return Reply(f"Sitemap: {self.base_url}/sitemap.xml\n".encode(), "text/plain")
+        if path == "/sitemap.xml":
+            urls = "".join(f"<url><loc>{self.base_url}{p}</loc></url>" for p in self.paths)
+            xml = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+            return Reply(xml.encode(), "application/xml")
+        if path.startswith("/news/") and path.count("/") == 3 and path.split("/")[2].isdigit():
+            return Reply(self.page(path), "text/html; charset=utf-8")
+        return None
+
+    def start_urls(self) -> list[str]:
+        return [f"{self.base_url}/news/"]
+
+    def pages(self) -> list[tuple[str, str]]:
+        return [(self.page(p).decode("utf-8", "replace"), self.base_url + p) for p in self.paths]
 
 
 class TreeMemory(threading.Thread):
@@ -157,18 +202,24 @@ def trafilatura_alone(page: tuple[str, str]) -> bool:
 
 
 def extraction_alone(page: tuple[str, str]) -> bool:
-    """What the crawl's extraction processes do with a page (crawler/extract.py)."""
-    return extract(page[0], page[1], "org") is not None
+    """What the crawl's extraction processes do with a page (crawler/extract.py), as a page a
+    sitemap listed."""
+    try:
+        return extract(page[0], page[1], "org", {"route": "sitemap"}) is not None
+    except ValueError:  # too large: the crawl's outcome too
+        return False
 
 
-def ceiling(site: RealisticSite, extractor: Callable[[tuple[str, str]], bool]) -> float:
+def generated_pages(site: RealisticSite) -> list[tuple[str, str]]:
+    return [(site.respond(a.path).body.decode(), site.base_url + a.path) for a in site.articles]
+
+
+def ceiling(pages: list[tuple[str, str]], extractor: Callable[[tuple[str, str]], bool]) -> float:
     """Pages per second ``extractor`` gets through from memory, on every core."""
-    pages = [(site.respond(a.path).body.decode(), site.base_url + a.path) for a in site.articles]
     with ProcessPoolExecutor(os.cpu_count()) as pool:
         list(pool.map(extractor, pages[: os.cpu_count() * 2]))  # workers started and warm
         started = time.perf_counter()
-        done = sum(pool.map(extractor, pages, chunksize=8))
-    assert done == len(pages)
+        list(pool.map(extractor, pages, chunksize=8))
     return len(pages) / (time.perf_counter() - started)
 
 
@@ -311,8 +362,8 @@ def bench(size: int, peers: bool) -> dict:
         run_measured([sys.executable, "-m", "crawler.cli", "crawl", "org", *FAST, *sweep_now], folder)
         swept = last_crawl(folder)
         reextract = run_measured([sys.executable, "-m", "crawler.cli", "reextract", "org"], folder)
-        top = ceiling(server.site, trafilatura_alone)
-        ours = ceiling(server.site, extraction_alone)
+        top = ceiling(generated_pages(server.site), trafilatura_alone)
+        ours = ceiling(generated_pages(server.site), extraction_alone)
         truth = write_truth(server.site, folder)
         compared = {"newsarchive": (crawl, scores(truth, archived(folder), folder))}
         if peers:  # the same article URLs, in urls.txt
@@ -338,6 +389,38 @@ def bench(size: int, peers: bool) -> dict:
         "sweep_requests": swept["requests"],
         "reextract_rate": stored / reextract["wall"],
     }
+
+
+def bench_real(size: int, peers: bool) -> dict:
+    """The crawl of the real-page site of ``size`` articles, its ceilings, and the peers' crawls."""
+    with (
+        DemoServer(make_site=lambda base: RealPagesSite(base, size)) as server,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        folder = Path(tmp)
+        site = server.site
+        assert isinstance(site, RealPagesSite)
+        (folder / "sites.toml").write_text(f'[sites.org]\nstart_urls = ["{site.start_urls()[0]}"]\n')
+        crawl = run_measured([sys.executable, "-m", "crawler.cli", "crawl", "org", *FAST], folder)
+        first = last_crawl(folder)
+        run_measured([sys.executable, "-m", "crawler.cli", "crawl", "org", *FAST], folder)
+        pages = site.pages()
+        walls = {"newsarchive": crawl["wall"]}
+        if peers:
+            (folder / "urls.txt").write_text("\n".join(url for _, url in pages))
+            for name, peer in (("trafilatura", trafilatura_crawl), ("news-please", news_please)):
+                walls[name] = peer(folder)[0]["wall"]
+        return {
+            "size": size,
+            "page_kb": sum(len(html) for html, _ in pages[:200]) / min(len(pages), 200) / 1024,
+            "stored": first["new"] + first["aliases"] + first["duplicates"],
+            "crawl": crawl,
+            "rate": size / crawl["wall"],
+            "ceiling": ceiling(pages, trafilatura_alone),
+            "extraction": ceiling(pages, extraction_alone),
+            "again_requests": last_crawl(folder)["requests"],
+            "walls": walls,
+        }
 
 
 def main() -> None:
@@ -366,6 +449,26 @@ def main() -> None:
             f"{r['reextract_rate']:>11.1f}",
             flush=True,
         )
+    print(
+        f"\nthe real pages of ../shared/data ({len(RealPagesSite('', 0).bodies):,}, each with its theme), "
+        "as one site, same run:\n"
+        f"{'articles':>8} {'page KB':>7} {'stored':>6} {'wall s':>7} {'pages/s':>7} {'CPU %':>6} {'peak MB':>7} "
+        f"{'ceiling p/s':>11} {'vs ceiling':>10} {'ours p/s':>8} {'vs ours':>7} {'again req':>9}",
+        flush=True,
+    )
+    real = bench_real(sizes[0], peers=True)
+    c = real["crawl"]
+    print(
+        f"{real['size']:>8,} {real['page_kb']:>7.0f} {real['stored']:>6} {c['wall']:>7.1f} {real['rate']:>7.1f} "
+        f"{100 * c['cpu'] / c['wall']:>5.0f}% {c['rss'] / 2**20:>7.0f} {real['ceiling']:>11.1f} "
+        f"{real['rate'] / real['ceiling']:>9.2f}x {real['extraction']:>8.1f} {real['rate'] / real['extraction']:>6.2f}x "
+        f"{real['again_requests']:>9}"
+    )
+    for name, wall in real["walls"].items():
+        if name != "newsarchive":
+            print(
+                f"  {name}'s crawl of the same pages: {wall:.1f} s; newsarchive is {wall / c['wall']:.1f}x faster"
+            )
     if len(results) > 1:
         growth = results[-1]["crawl"]["rss"] / results[0]["crawl"]["rss"]
         print(f"\npeak memory, {results[-1]['size']:,} vs {results[0]['size']:,} articles: {growth:.2f}x")

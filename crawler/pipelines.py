@@ -7,8 +7,10 @@ import contextlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import redis
 import scrapy
@@ -29,6 +31,7 @@ from storage.handover import Handover
 from storage.records import ArchiveWriter, Article, Capture, Outcome, outcome_columns
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Scrapy's finish reasons for a run stopped before its end, which the next run completes:
 # a signal (SIGTERM, SIGINT), or the time or memory limit of crawler/settings.py.
@@ -68,8 +71,9 @@ class ArchivePipeline:
     core) while the reactor goes on downloading; Scrapy's scraper holds at most
     ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes of responses whose items are in progress and stops
     taking new ones beyond, so the pages waiting for a worker stay bounded. Articles are
-    written ``NEWSARCHIVE_BATCH_SIZE`` at a time, one transaction per batch, from the reactor's
-    thread (SQLite has one writer). The run itself is a row of ``crawls``, opened with the
+    written ``NEWSARCHIVE_BATCH_SIZE`` at a time, one transaction per batch, by a thread of its
+    own that makes every write of the run (SQLite has one writer; the reactor's thread, which
+    Scrapy's work per page keeps busy, waits for none of them). The run itself is a row of ``crawls``, opened with the
     spider and closed with its counts. In a distributed crawl (``NEWSARCHIVE_REDIS_URL``), the
     same operations are handed over to the loader instead (storage/handover.py).
     """
@@ -86,6 +90,7 @@ class ArchivePipeline:
         self.crawl_id: Any = None  # how the writer names the run: an id, or a worker's run name
         self.unwritable = False  # the disk is full: nothing more is stored in this run
         self.shared = bool(crawler.settings.get("NEWSARCHIVE_REDIS_URL"))
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
 
     @classmethod
     def from_crawler(cls, crawler: scrapy.crawler.Crawler) -> ArchivePipeline:
@@ -108,11 +113,20 @@ class ArchivePipeline:
             self.stats.set_value(stats.HANDED_OVER, 0)
         else:
             threshold = settings.get("NEWSARCHIVE_NEAR_DUPLICATE")  # None: the archive's default
-            self.archive = Archive(self.db_path, float(threshold) if threshold else None)
+            # opened by the thread that writes it: an SQLite connection stays in its thread
+            self.archive = self.now(Archive, self.db_path, float(threshold) if threshold else None)
         self.pool = extraction_pool(
             settings.getint("NEWSARCHIVE_EXTRACT_PROCESSES"), settings.getint("NEWSARCHIVE_EXTRACT_MEMORY_MB")
         )
-        self.crawl_id = self.archive.start_crawl(spider.site.key, spider.mode, scrapy.__version__)
+        self.crawl_id = self.now(self.archive.start_crawl, spider.site.key, spider.mode, scrapy.__version__)
+
+    async def write(self, operation: Callable[..., T], *args: Any) -> T:
+        """``operation(*args)`` on the archive's writer thread, awaited."""
+        return await asyncio.wrap_future(self.writer.submit(operation, *args))
+
+    def now(self, operation: Callable[..., T], *args: Any) -> T:
+        """``operation(*args)`` on the archive's writer thread, waited for (the run's start and end)."""
+        return self.writer.submit(operation, *args).result()
 
     async def process_item(self, item: FetchedPage | NotStored) -> FetchedPage | NotStored:
         if not self.unwritable:
@@ -122,22 +136,22 @@ class ArchivePipeline:
 
     async def archive_item(self, item: FetchedPage | NotStored) -> None:
         if isinstance(item, NotStored):  # logged and counted by the spider
-            self.record(item.url, item.outcome, item.status, item.reason)
+            await self.record(item.url, item.outcome, item.status, item.reason)
             return
         if isinstance(item, ApiPosts):
             await self.archive_posts(item)
             return
         if item.status == 304:  # asked "changed since?": no
-            self.archive.touch(item.url, item.fetched_at, self.crawl_id)
+            await self.write(self.archive.touch, item.url, item.fetched_at, self.crawl_id)
             self.stats.inc_value(stats.UNCHANGED)
             return
         if item.status in (404, 410):  # an archived article the site no longer has
-            self.archive.mark_gone(item.url, item.fetched_at, item.status, self.crawl_id)
+            await self.write(self.archive.mark_gone, item.url, item.fetched_at, item.status, self.crawl_id)
             self.stats.inc_value(stats.GONE)
             logger.info("Gone (%d): %s", item.status, item.url)
             return
         capture = Capture(item.url, item.status, item.headers, item.body, item.fetched_at, item.hints)
-        if self.archive.revisit(capture, self.crawl_id) is not None:
+        if await self.write(self.archive.revisit, capture, self.crawl_id) is not None:
             # The same bytes as the last capture of this URL: the same article, not read again.
             self.stats.inc_value(stats.UNCHANGED)
             return
@@ -153,17 +167,17 @@ class ArchivePipeline:
             reason = failure_reason(error)
             self.stats.inc_value(stats.ERRORS)
             logger.warning("Extraction failed (%s) for %s: %r", reason, item.url, error)
-            self.record(item.url, reason, item.status, repr(error))
+            await self.record(item.url, reason, item.status, repr(error))
             return
         capture.packed = packed
         if article is None:
             # An outcome, not an error: tag pages, stubs and indexes match article patterns too.
             # The capture is kept: a later `newsarchive reextract` may find the article in it.
             logger.debug("Not an article: %s", item.url)
-            self.archive.refuse(capture, item.site, self.crawl_id)
+            await self.write(self.archive.refuse, capture, item.site, self.crawl_id)
             self.stats.inc_value(stats.NOT_ARTICLE)
             return
-        self.keep(article, capture)
+        await self.keep(article, capture)
 
     async def archive_posts(self, item: ApiPosts) -> None:
         """The posts of a page of the WordPress API, as articles; each one's capture is the
@@ -178,47 +192,49 @@ class ArchivePipeline:
             self.stats.inc_value(stats.ERRORS)
             logger.warning("Extraction failed (%s) for %s: %r", reason, item.url, error)
             for url, _ in item.posts:
-                self.record(url, reason, item.status, f"{item.url}: {error!r}")
+                await self.record(url, reason, item.status, f"{item.url}: {error!r}")
             return
         for (url, hints), (article, failure) in zip(item.posts, results, strict=True):
             if article is None:  # a page the size of a book, or no article in the content
                 self.stats.inc_value(stats.ERRORS, int(failure is not None))
-                self.record(url, failure or "not_article", item.status, f"the API's content, in {item.url}")
+                await self.record(
+                    url, failure or "not_article", item.status, f"the API's content, in {item.url}"
+                )
                 continue
             capture = Capture(
                 item.url, item.status, item.headers, item.body, item.fetched_at, {**hints, "post_url": url}
             )
             capture.packed = packed
-            self.keep(article, capture)
+            await self.keep(article, capture)
 
-    def keep(self, article: Article, capture: Capture) -> None:
+    async def keep(self, article: Article, capture: Capture) -> None:
         """An extracted article, stored with the next batch (unless outside the backfill's window)."""
         if not in_window(article.published, *self.window):
             logger.debug("Outside the window (%s): %s", article.published, article.url)
-            self.record(article.url, "outside_window", capture.status, f"published {article.published}")
+            await self.record(article.url, "outside_window", capture.status, f"published {article.published}")
             return
         self.stats.inc_value(stats.EXTRACTED)
         self.batch.append((article, capture))
         if len(self.batch) >= self.batch_size:
-            self.flush()
+            batch, self.batch = self.batch, []
+            self.count_stored(await self.write(self.archive.store_many, batch, self.crawl_id))
 
-    def record(self, url: str, outcome: str, status: int | None = None, reason: str | None = None) -> None:
+    async def record(
+        self, url: str, outcome: str, status: int | None = None, reason: str | None = None
+    ) -> None:
         """A URL of this run that stored nothing, and why: in the archive and the run's stats."""
-        self.archive.record_outcome(self.crawl_id, url, outcome, status, reason)
+        await self.write(self.archive.record_outcome, self.crawl_id, url, outcome, status, reason)
         self.stats.inc_value(stats.outcome_key(outcome))
 
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        outcomes = self.archive.store_many(self.batch, self.crawl_id)
+    def count_stored(self, outcomes: Counter[str]) -> None:
         for outcome, count in outcomes.items():
             self.stats.inc_value(stats.key(outcome), count)
-        self.batch.clear()
 
     def close_spider(self) -> None:
-        if not self.unwritable:
+        if not self.unwritable and self.batch:
             with self.stopping_if_unwritable():
-                self.flush()
+                batch, self.batch = self.batch, []
+                self.count_stored(self.now(self.archive.store_many, batch, self.crawl_id))
 
     @contextlib.contextmanager
     def stopping_if_unwritable(self) -> Iterator[None]:
@@ -244,8 +260,10 @@ class ArchivePipeline:
         # Else the unanswered were still waiting their turn; or, in a distributed crawl, were
         # answered to another worker.
         if reason == "finished" and not self.shared:
+            reason_dropped = "filtered on the way: redirected off-site or in a loop"
             for url in sorted(self.spider.frontier.unanswered()):
-                self.record(url, "dropped", reason="filtered on the way: redirected off-site or in a loop")
+                self.now(self.archive.record_outcome, self.crawl_id, url, "dropped", None, reason_dropped)
+                self.stats.inc_value(stats.outcome_key("dropped"))
         values = self.stats.get_stats()
         outcomes: dict[str, int] = {name: values.get(stats.key(name), 0) for name in Outcome}
         outcomes["not_article"] = values.get(stats.NOT_ARTICLE, 0)
@@ -261,13 +279,14 @@ class ArchivePipeline:
         )
         self.stats.set_value("finish_reason", reason)  # what the summary and the exit code say too
         try:
-            self.archive.finish_crawl(self.crawl_id, status, reason, counts)
+            self.now(self.archive.finish_crawl, self.crawl_id, status, reason, counts)
         except WRITE_ERRORS as error:
             if not storage_failure(error):
                 raise
             logger.error("The end of run %s could not be recorded: %s", self.crawl_id, error)
         finally:
-            self.archive.close()
+            self.now(self.archive.close)
+            self.writer.shutdown()
 
 
 def route_stats(values: dict[str, Any]) -> dict[str, dict[str, int]]:

@@ -8,6 +8,12 @@ Discovery, from nothing but the start URLs (configuration adds to it):
 - feeds (RSS/Atom) and the WordPress REST API, whose dates and authors ride along as hints;
 - article pages' hreflang alternates: their translations.
 
+Where a WordPress site's API gives its posts' content (``NEWSARCHIVE_CONTENT = "api"``, the
+default), each page of the API is handed to the pipeline as the articles of its posts
+(crawler/wp_content.py); while the API is read, what the other routes would fetch (article
+pages, listing pages after the first, feeds) waits, and is fetched afterwards only where the
+API did not give it: a post with no content, every post if the API failed.
+
 What to fetch of each URL found is the frontier's decision (crawler/frontier.py): only URLs
 that look like the site's articles, and only those the archive does not hold yet or that
 changed. The spider turns its answers into requests, and counts them. Listings stop at the
