@@ -7,8 +7,8 @@ conditionally, with its validators), known and unchanged, or outside the window.
 sitemap is read, it names the archived URLs that the sitemaps dropped (their deletion is
 checked with a conditional request). A nightly run reads only the child sitemaps that can hold
 new URLs; every child, and so the check for deletions, is read by a sweep: on every backfill,
-and when the last sweep is ``NEWSARCHIVE_DELETION_SWEEP_DAYS`` old (``sweep_due``). The spider (crawler/spiders/news.py) turns these answers
-into requests and counts them.
+and when the last sweep is ``NEWSARCHIVE_DELETION_SWEEP_DAYS`` old (``sweep_due``). The spider
+(crawler/spiders/news.py) turns these answers into requests and counts them.
 
 It is also the one home of "is this an article URL?" (``is_article``).
 """

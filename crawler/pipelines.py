@@ -73,9 +73,10 @@ class ArchivePipeline:
     taking new ones beyond, so the pages waiting for a worker stay bounded. Articles are
     written ``NEWSARCHIVE_BATCH_SIZE`` at a time, one transaction per batch, by a thread of its
     own that makes every write of the run (SQLite has one writer; the reactor's thread, which
-    Scrapy's work per page keeps busy, waits for none of them). The run itself is a row of ``crawls``, opened with the
-    spider and closed with its counts. In a distributed crawl (``NEWSARCHIVE_REDIS_URL``), the
-    same operations are handed over to the loader instead (storage/handover.py).
+    Scrapy's work per page keeps busy, waits for none of them). The run itself is a row of
+    ``crawls``, opened with the spider and closed with its counts. In a distributed crawl
+    (``NEWSARCHIVE_REDIS_URL``), the same operations are handed over to the loader instead
+    (storage/handover.py).
     """
 
     def __init__(self, crawler: scrapy.crawler.Crawler) -> None:
