@@ -13,16 +13,21 @@ scrapy-redis shares the queue; this module adds what a run needs beyond it:
 - requests in flight: a request taken from the queue is kept, under its worker's name, until
   what came of it is handed over. A worker that stops answering (killed outright) is found by
   its heartbeat's expiry, and its requests go back to the queue for the others; one that stops
-  gracefully puts them back itself.
+  gracefully puts them back itself;
+- politeness shared: a site's requests are ``DOWNLOAD_DELAY`` apart across all the workers, as
+  on one machine, not on each (``SharedPace``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
 from typing import Any
+from urllib.parse import urlsplit
 
+import redis
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
@@ -54,6 +59,20 @@ return taken
 """
 
 
+# A site's turn: its next free moment (on Redis' clock, the one every machine shares) is taken
+# by one worker at a time; the others are told how many milliseconds to wait.
+PACE = """
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+if free <= ms then
+  redis.call('SET', KEYS[1], ms + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+  return 0
+end
+return free - ms
+"""
+
+
 def worker_name() -> str:
     """This process, as other workers and the loader know it."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -69,6 +88,26 @@ class Distributed:
         settings.set("REDIS_URL", url, priority="addon")
         settings.set("SCHEDULER", f"{__name__}.SharedScheduler", priority="addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
+        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", SharedPace, 50)
+
+
+class SharedPace:
+    """Downloader middleware of a distributed crawl: each request to a site waits for the
+    site's turn, ``DOWNLOAD_DELAY`` after the last request any worker made to it (AutoThrottle
+    and each worker's own delay still apply on top). With no delay, no wait."""
+
+    def __init__(self, redis_url: str, delay: float) -> None:
+        self.delay_ms = int(delay * 1000)
+        self.take_turn = redis.Redis.from_url(redis_url).register_script(PACE)
+
+    @classmethod
+    def from_crawler(cls, crawler: scrapy.crawler.Crawler) -> SharedPace:
+        return cls(crawler.settings["NEWSARCHIVE_REDIS_URL"], crawler.settings.getfloat("DOWNLOAD_DELAY"))
+
+    async def process_request(self, request: scrapy.Request) -> None:
+        key = f"newsarchive:pace:{urlsplit(request.url).netloc}"
+        while self.delay_ms and (wait := int(self.take_turn(keys=[key], args=[self.delay_ms]))) > 0:
+            await asyncio.sleep(wait / 1000)
 
 
 class SharedScheduler(Scheduler):

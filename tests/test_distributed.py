@@ -158,6 +158,38 @@ def test_two_workers_and_a_loader_archive_every_article_once(tmp_path, redis_url
     assert stored(tmp_path) == (1000, 1000, 1000)
 
 
+class TimedSite(DemoSite):
+    """The demo newsroom, noting when each request reached it."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(base_url, counts={"en": 30})
+        self.times: list[float] = []
+
+    def respond(self, path: str, query: str = ""):
+        self.times.append(time.monotonic())
+        return super().respond(path, query)
+
+
+def test_workers_share_the_sites_delay(tmp_path, redis_url):
+    delay = 0.4
+    polite = ["-s", f"DOWNLOAD_DELAY={delay}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+    with DemoServer(make_site=TimedSite) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        with loader(tmp_path, redis_url):
+            workers = [
+                start_newsarchive("crawl", "news", "--redis", redis_url, *polite, cwd=tmp_path)
+                for _ in range(2)
+            ]
+            for process in workers:
+                finish(process)
+        times = server.site.times
+    assert stored(tmp_path)[0] == 30
+    # two workers, one site: its requests came one turn at a time, the delay apart on the whole
+    # (each worker alone would allow two requests per delay); a turn's request may reach the
+    # server late, which shortens one gap and lengthens another, not their sum
+    assert times[-1] - times[0] >= (len(times) - 1) * delay - 2, (len(times), times[-1] - times[0])
+
+
 def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_url):
     with site(tmp_path, 300) as server, loader(tmp_path, redis_url):
         doomed, survivor = worker(tmp_path, redis_url), worker(tmp_path, redis_url)
