@@ -63,6 +63,8 @@ def test_sites_file_from_the_environment(demo_server, tmp_path, monkeypatch):
         (["backfill", "demo", "-s", "ROBOTSTXT_OBEY=maybe"], "ROBOTSTXT_OBEY takes a bool"),
         (["crawl", "demo", "-s", "ITEM_PIPELINES={oops"], "ITEM_PIPELINES takes a dict"),
         (["crawl", "demo", "-s", "LOG_LEVEL=LOUD"], "-s LOG_LEVEL=LOUD: a level is one of"),
+        (["crawl", "demo", "-s", "NEWSARCHIVE_CONTENT=rss"], "NEWSARCHIVE_CONTENT is one of api, pages"),
+        (["backfill", "demo", "--content", "rss"], "'rss' is not one of 'api', 'pages'"),
         # a renamed or mistyped setting of the project's is not silently ignored
         (
             ["crawl", "demo", "-s", "NEWSARCHIVE_EXTRACT_WORKERS=2"],
