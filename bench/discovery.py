@@ -32,10 +32,12 @@ SITES = {
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
 
 
-def crawl(folder: Path) -> tuple[dict, float]:
+def crawl(folder: Path, *options: str, mode: str = "crawl") -> tuple[dict, float]:
+    """A run (``mode``: crawl, backfill) of the site of folder/sites.toml: its crawls row, and
+    how long it took."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", "site", *FAST],
+        [sys.executable, "-m", "crawler.cli", mode, "site", *options, *FAST],
         cwd=folder,
         check=True,
         capture_output=True,

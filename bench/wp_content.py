@@ -15,35 +15,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from discovery import crawl  # bench/discovery.py: a run of folder/sites.toml's site, timed
 
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
 FIXTURES = {
     "WordPress, 1,000 posts in English": {"en": 1000},
     "WordPress, 1,000 posts in 3 languages": {"en": 400, "ar": 300, "fr": 300},
 }
 FIELDS = ("title", "text", "published", "language", "authors", "categories", "tags", "translations")
-
-
-def run(folder: Path, mode: str, content: str) -> tuple[dict, float]:
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "crawler.cli", mode, "site", "--content", content, *FAST],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-    )
-    elapsed = time.perf_counter() - started
-    with sqlite3.connect(folder / "archive.db") as conn:
-        conn.row_factory = sqlite3.Row
-        return dict(conn.execute("select * from crawls order by id desc limit 1").fetchone()), elapsed
 
 
 def articles(folder: Path) -> dict[str, dict]:
@@ -77,8 +61,8 @@ def main() -> None:
                     folder = Path(tmp)
                     start = server.site.start_urls()[0]
                     (folder / "sites.toml").write_text(f'[sites.site]\nstart_urls = ["{start}"]\n')
-                    backfill, seconds = run(folder, "backfill", content)
-                    night, _ = run(folder, "crawl", content)
+                    backfill, seconds = crawl(folder, "--content", content, mode="backfill")
+                    night, _ = crawl(folder, "--content", content)
                     stored[content] = articles(folder)
                 print(
                     f"{label:<40}{content:>8}{backfill['new']:>7}{backfill['requests']:>9}{seconds:>8.1f}"

@@ -39,13 +39,19 @@ def warcio_check(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(WARCIO), "check", "-v", str(path)], capture_output=True, text=True)
 
 
-def test_articles_from_the_wordpress_api_export_as_its_answers(tmp_path):
+def crawled_and_exported(folder: Path, content: str) -> subprocess.CompletedProcess[str]:
+    """The demo newsroom crawled (``--content``) and exported to folder/demo.warc.gz; warcio's
+    check of the file."""
     with DemoServer() as server:
-        write_sites(tmp_path, {"demo": server.site.config()})
-        crawl(tmp_path, "demo", "--content", "api")
-    result = newsarchive("export-warc", "demo", "-o", "demo.warc.gz", cwd=tmp_path)
+        write_sites(folder, {"demo": server.site.config()})
+        crawl(folder, "demo", "--content", content)
+    result = newsarchive("export-warc", "demo", "-o", "demo.warc.gz", cwd=folder)
     assert result.returncode == 0, result.stderr[-2000:]
-    check = warcio_check(tmp_path / "demo.warc.gz")
+    return warcio_check(folder / "demo.warc.gz")
+
+
+def test_articles_from_the_wordpress_api_export_as_its_answers(tmp_path):
+    check = crawled_and_exported(tmp_path, "api")
     assert check.returncode == 0 and "fail" not in check.stdout, check.stdout[-2000:]
     written = records(tmp_path / "demo.warc.gz")
     # the one page of the API that gave the 66 posts, as it was answered: its JSON, once
@@ -60,13 +66,7 @@ def test_articles_from_the_wordpress_api_export_as_its_answers(tmp_path):
 
 
 def test_a_crawled_site_exports_to_a_valid_warc_with_every_article_page(tmp_path):
-    with DemoServer() as server:
-        write_sites(tmp_path, {"demo": server.site.config()})
-        crawl(tmp_path, "demo", "--content", "pages")
-    result = newsarchive("export-warc", "demo", "-o", "demo.warc.gz", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr[-2000:]
-
-    check = warcio_check(tmp_path / "demo.warc.gz")
+    check = crawled_and_exported(tmp_path, "pages")
     assert check.returncode == 0 and "digest pass" in check.stdout and "fail" not in check.stdout, (
         check.stdout[-2000:]
     )
