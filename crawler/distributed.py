@@ -12,8 +12,8 @@ scrapy-redis shares the queue; this module adds what a run needs beyond it:
   night's run starts afresh. A run whose workers all stopped (killed, or timed out) resumes;
 - requests in flight: a request taken from the queue is kept, under its worker's name, until
   what came of it is handed over. A worker that stops answering (killed outright) is found by
-  its heartbeat's expiry, and its requests go back to the queue for the others; one that stops
-  gracefully puts them back itself;
+  its heartbeat's expiry: its requests go back to the queue for the others, and the loader
+  ends its run as ``interrupted``; one that stops gracefully puts them back itself;
 - politeness shared: a site's requests are ``DOWNLOAD_DELAY`` apart across all the workers, as
   on one machine, not on each (``SharedPace``).
 """
@@ -37,6 +37,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.stats import REQUEUED
+from storage.handover import worker_key
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ class SharedScheduler(Scheduler):
         prefix = f"newsarchive:{spider.site.key}"  # type: ignore[attr-defined]  # the news spider's
         self.queue_key = f"{prefix}:requests"
         self.in_flight_key = f"{prefix}:in_flight"
-        self.workers_key = f"{prefix}:worker:"
+        self.workers_key = worker_key(spider.site.key)  # type: ignore[attr-defined]
         self.worker = worker_name()
         self.df = RFPDupeFilter(
             self.server, key=f"{prefix}:seen", debug=spider.settings.getbool("DUPEFILTER_DEBUG")

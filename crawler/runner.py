@@ -91,7 +91,8 @@ def run_archive(sites: list[Site], mode: str, settings: Settings) -> dict[str, d
     else:
         db = settings["NEWSARCHIVE_DB"]
         with ArchiveLock(db):
-            Archive(db).close()
+            with Archive(db) as archive:
+                archive.end_lost_runs()  # runs killed outright: the lock says no other is running
             crawlers = run(sites, mode, settings)
     return {key: crawler.stats.get_stats() for key, crawler in crawlers.items()}
 

@@ -34,6 +34,9 @@ from storage.records import Article, Capture, Outcome, utcnow
 from storage.search import index_article, unindex_article
 from storage.urls import canonicalize
 
+# The finish reason of a run whose process stopped without ending it (``interrupted``).
+LOST = "lost"
+
 
 @dataclass(frozen=True)
 class Stored:
@@ -129,6 +132,18 @@ class Archive(ArchiveReader):
                     "worker": worker,
                 },
             )
+
+    def end_lost_runs(self) -> int:
+        """End as ``interrupted`` the runs on this machine still recorded as running: called with
+        the archive's lock held, so their processes died without a word (``kill -9``, a power
+        cut). A distributed crawl's runs are the loader's to end (storage/handover.py)."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "update crawls set status = 'interrupted', finish_reason = ? "
+                "where status = 'running' and worker is null",
+                [LOST],
+            )
+        return cursor.rowcount
 
     def finish_crawl(self, crawl_id: int, status: str, reason: str, counts: Mapping[str, Any]) -> None:
         """Record the end of a run with its counts (requests, new, updated, ...)."""

@@ -9,7 +9,9 @@ dedupe rules (``Loader``).
 Nothing handed over is lost: a message moves to a second list before it is applied, and
 leaves it only once the transaction that applied it has committed. A loader killed in between
 applies it again when it comes back, and a message for a URL whose outcome its run already
-recorded is skipped, so nothing is stored twice.
+recorded is skipped, so nothing is stored twice. A worker killed outright never says its run
+finished: once its heartbeat has stopped, the loader ends the run as ``interrupted``, after
+whatever the worker handed over before it died.
 
 The loader also publishes what the archive knows of each site (its article URLs, when each
 was last seen, their ETags; when its last finished run started), so that workers, which have
@@ -22,13 +24,14 @@ import base64
 import dataclasses
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import redis
 
-from storage.archive import Archive
+from storage.archive import LOST, Archive
 from storage.records import Article, Capture, Known, outcome_columns, utcnow
 
 logger = logging.getLogger(__name__)
@@ -36,6 +39,7 @@ logger = logging.getLogger(__name__)
 QUEUE = "newsarchive:handover"  # messages waiting for the loader
 LOADING = "newsarchive:handover:loading"  # ... and those it is applying
 LOADER_BATCH = 200  # messages applied per transaction
+LOST_CHECK_SECONDS = 5  # how often the loader looks for runs whose worker died
 
 
 def known_key(site: str) -> str:
@@ -46,6 +50,12 @@ def known_key(site: str) -> str:
 def since_key(site: str) -> str:
     """When the last finished run of a site started: the WordPress API's ``modified_after``."""
     return f"newsarchive:{site}:since"
+
+
+def worker_key(site: str, worker: str = "") -> str:
+    """A worker's heartbeat in a run of ``site`` (``busy`` or ``idle``; gone when it stops, or
+    some seconds after it died); without ``worker``, the prefix of them all."""
+    return f"newsarchive:{site}:worker:{worker}"
 
 
 def sweep_key(site: str) -> str:
@@ -113,6 +123,8 @@ class Loader:
         self.archive = archive
         self.batch_size = batch_size
         self.counts: Counter[str] = Counter()
+        self.lost: set[str] = set()  # runs found without their worker, their end handed over
+        self.next_check = 0.0  # when to look for such runs again (time.monotonic)
 
     def run(self, stopping: Callable[[], bool], once: bool = False) -> Counter[str]:
         """Apply messages until ``stopping()`` (checked every second), or, ``once``, until none
@@ -122,6 +134,8 @@ class Loader:
         self.redis.delete(LOADING)
         self.publish_known(self.archive.sites())
         while not stopping():
+            if time.monotonic() >= self.next_check:
+                self.end_lost_runs()
             first = self.redis.lmove(QUEUE, LOADING) if once else self.redis.blmove(QUEUE, LOADING, 1)
             if first is None:
                 if once:
@@ -133,6 +147,19 @@ class Loader:
             self._apply(batch)
             self.redis.ltrim(LOADING, len(batch), -1)
         return self.counts
+
+    def end_lost_runs(self) -> int:
+        """Hand over the end of every run still open whose worker's heartbeat has stopped:
+        queued behind all that worker handed over, it is applied after it (``lost``)."""
+        self.next_check = time.monotonic() + LOST_CHECK_SECONDS
+        lost = 0
+        for site, run in self.archive.open_worker_runs():
+            if run in self.lost or self.redis.exists(worker_key(site, run.partition("/")[0])):
+                continue
+            self.lost.add(run)
+            self.redis.rpush(QUEUE, json.dumps({"op": "lost", "run": run, "site": site}))
+            lost += 1
+        return lost
 
     def _apply(self, batch: list[bytes | str]) -> None:
         finished: set[str] = set()
@@ -159,6 +186,13 @@ class Loader:
             # what storing did, which only the loader knows; the rest the worker counted
             counts = {**message["counts"], **outcome_columns(self.archive.outcome_counts(crawl_id))}
             self.archive.finish_crawl(crawl_id, message["status"], message["reason"], counts)
+            return op
+        if op == "lost":
+            if not self.archive.is_open(crawl_id):
+                return "again"  # its worker said goodbye after all, or ended before it died
+            logger.warning("The worker of run %s stopped answering: its run is interrupted", run)
+            counts = outcome_columns(self.archive.outcome_counts(crawl_id))
+            self.archive.finish_crawl(crawl_id, "interrupted", LOST, counts)
             return op
         url = message["capture"]["url"] if op in ("store", "refuse") else message["url"]
         if self.archive.has_outcome(crawl_id, url):

@@ -88,6 +88,18 @@ class ArchiveReader:
         row = self.db.execute("select id from crawls where worker = ?", [worker]).fetchone()
         return row[0] if row else None
 
+    def open_worker_runs(self) -> list[tuple[str, str]]:
+        """The site and worker run of every run of a distributed crawl not ended yet."""
+        rows = self.db.execute(
+            "select site, worker from crawls where status = 'running' and worker is not null"
+        )
+        return [(site, run) for site, run in rows]
+
+    def is_open(self, crawl_id: int) -> bool:
+        """Whether a run is still running (has not been ended)."""
+        row = self.db.execute("select status from crawls where id = ?", [crawl_id]).fetchone()
+        return row is not None and row[0] == "running"
+
     def outcome_counts(self, crawl_id: int) -> Counter[str]:
         """How many URLs of a run had each outcome."""
         rows = self.db.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from crawler.demo.check import score
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
 from storage.archive import Archive
-from storage.handover import LOADING, QUEUE, Handover, Loader
+from storage.handover import LOADING, QUEUE, Handover, Loader, worker_key
 from storage.records import Article, Capture
 
 
@@ -122,6 +123,13 @@ def stored_so_far(folder: Path) -> int:
         return 0
 
 
+def runs(folder: Path, status: str) -> list[str]:
+    """The workers of the runs in ``crawls`` with that status."""
+    with sqlite3.connect(folder / "archive.db") as db:
+        rows = db.execute("select worker from crawls where status = ? order by id", [status]).fetchall()
+    return [worker.partition("/")[0] for (worker,) in rows]
+
+
 def wait_for(condition, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -197,7 +205,11 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_url):
         doomed.kill()  # SIGKILL: no goodbye, its requests in flight die with it
         doomed.communicate()
         _, log = finish(survivor)
+        # its run ends once its heartbeat has expired, not before (the loader keeps running)
+        wait_for(lambda: len(runs(tmp_path, "interrupted")) == 1)
     assert "Put back" in log  # the requests the killed worker held were crawled by the survivor
+    assert runs(tmp_path, "interrupted") == [f"{socket.gethostname()}:{doomed.pid}"]
+    assert runs(tmp_path, "finished") == [f"{socket.gethostname()}:{survivor.pid}"]
 
     articles, urls, captures = stored(tmp_path)
     assert (articles, urls) == (300, 300)
@@ -257,6 +269,32 @@ def test_messages_applied_before_the_loader_died_are_not_applied_again(tmp_path,
     known = redis.Redis.from_url(redis_url).hgetall("newsarchive:news:known")
     assert set(known) == {article.url.encode()}
     assert json.loads(known[article.url.encode()])[0] == capture.fetched_at
+
+
+def test_the_loader_ends_the_run_of_a_worker_whose_heartbeat_stopped(tmp_path, redis_url):
+    client = redis.Redis.from_url(redis_url)
+    dead, alive = Handover(redis_url, "host:1"), Handover(redis_url, "host:2")
+    dead_run, alive_run = dead.start_crawl("news", "crawl"), alive.start_crawl("news", "crawl")
+    client.set(worker_key("news", "host:2"), "busy")  # host:1 has none: it died (or never beat)
+    article = Article(site="news", url="https://news.example/a/1", title="One", text="A first article. " * 20)
+    dead.store_many(
+        [(article, Capture(article.url, 200, {}, b"<html>one</html>", "2026-11-27T01:00:00+00:00"))], dead_run
+    )
+
+    with Archive(str(tmp_path / "archive.db")) as archive:
+        # the runs' rows are made by their first messages; then the dead one is found, and
+        # its end is applied behind what it handed over
+        assert Loader(redis_url, archive).run(lambda: False, once=True) == Counter(start=2, new=1)
+        assert Loader(redis_url, archive).run(lambda: False, once=True) == Counter(lost=1)
+        rows = archive.db.execute("select worker, status, finish_reason, new from crawls order by id")
+        assert rows.fetchall() == [(dead_run, "interrupted", "lost", 1), (alive_run, "running", None, None)]
+
+        # a worker whose heartbeat expired while it was only slow ends its run as it was
+        alive.finish_crawl(alive_run, "finished", "finished", {"requests": 2})
+        client.delete(worker_key("news", "host:2"))
+        assert Loader(redis_url, archive).run(lambda: False, once=True) == Counter(finish=1, again=1)
+        status = archive.db.execute("select status from crawls where worker = ?", [alive_run]).fetchone()
+        assert status == ("finished",)
 
 
 def test_scrapyd_runs_news_jobs_deployed_with_scrapyd_deploy(tmp_path, redis_url):

@@ -146,6 +146,7 @@ def test_a_killed_backfill_resumes_and_stores_everything_once(tmp_path):
         process.communicate(timeout=30)
         stored_before = count(tmp_path)
         assert 0 < stored_before < 300
+        assert count(tmp_path, "select status from crawls") == "running"  # it said nothing
 
         result = newsarchive("backfill", "news", *FAST, cwd=tmp_path)
         assert result.returncode == 0, result.stderr[-2000:]
@@ -153,6 +154,10 @@ def test_a_killed_backfill_resumes_and_stores_everything_once(tmp_path):
     assert count(tmp_path) == 300
     assert count(tmp_path, "select count(distinct url) from articles") == 300
     assert count(tmp_path, "pragma integrity_check") == "ok"
+    # the next run, holding the archive's lock, knew the first had died
+    with sqlite3.connect(tmp_path / "archive.db") as db:
+        runs = db.execute("select status, finish_reason from crawls order by id").fetchall()
+    assert runs == [("interrupted", "lost"), ("finished", "finished")]
     # The second run fetched only what the first had not stored (plus at most one lost batch).
     assert len(fetched) <= 300 + 50
 
