@@ -7,11 +7,15 @@ Each run starts from an empty archive and an empty Redis: `newsarchive load` and
 affinity, which its extraction processes inherit, and as many extraction processes as its
 share holds). The time is from the start to the moment every article is stored; the memory is
 the sum of the peaks of the loader's and the workers' process trees. The baseline,
-in the same run, is the single-machine crawl (no Redis). Two sites:
+in the same run, is the single-machine crawl (no Redis). Every crawl fetches the article pages
+(``--content pages``: distributed workers do not read WordPress content from the API). Two sites:
 
-- a local mirror, answering at once: the crawl is bound by extraction, i.e. by the cores;
-- the same site answering each page after 50 ms, crawled one request at a time per worker
-  (as a polite crawl of one site is): bound by waiting, which more workers divide.
+- a local mirror, answering at once, crawled with no delay: the crawl is bound by extraction,
+  i.e. by the cores;
+- a polite crawl of a slow site: ``DOWNLOAD_DELAY`` 0.1 s (AutoThrottle off), one request at a
+  time (the default), the site answering each page after 200 ms. The delay and the one request
+  in flight are the site's, shared by every worker (crawler/distributed.py's ``SharedPace``):
+  its requests per second with 4 workers are no more than with one machine.
 
     .venv/bin/python bench/distributed.py
 """
@@ -34,16 +38,31 @@ from crawl import FAST, RealisticSite, TreeMemory
 from crawler.demo.server import DemoServer, Handler
 
 ARTICLES = 1000
+POLITE_ARTICLES = 200
 WORKERS = (1, 2, 4)
-LATENCY = 0.05  # seconds the slow site takes to answer a page
+LATENCY = 0.2  # seconds the polite crawl's site takes to answer a page
+DELAY = 0.1  # the polite crawl's DOWNLOAD_DELAY
+PAGES = ["--content", "pages"]
 CORES = sorted(os.sched_getaffinity(0))
 CLI = [sys.executable, "-m", "crawler.cli"]
 
 
-class SlowHandler(Handler):
+class TimedHandler(Handler):
+    """Notes when each request was answered (``server.times``), to tell the site's load."""
+
+    def send(self, reply) -> None:
+        super().send(reply)
+        self.server.times.append(time.monotonic())
+
+
+class SlowHandler(TimedHandler):
     def send(self, reply) -> None:
         time.sleep(LATENCY)
         super().send(reply)
+
+
+def requests_per_second(times: list[float]) -> float:
+    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
 
 
 def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
@@ -121,39 +140,58 @@ def distributed(site_url: str, settings: list[str], workers: int, redis_url: str
 def scenario(name: str, server: DemoServer, settings: list[str], redis_url: str) -> None:
     site_url = server.site.start_urls()[0]
     articles = {a.path for a in server.site.articles}
+    server.times = []
     base = single(site_url, settings)
+    base["req/s"] = requests_per_second(server.times)
     print(
-        f"\n{name}\n{'':<16} {'wall s':>7} {'art/s':>6} {'stored':>6} {'twice':>5} {'MB':>5} {'vs one machine':>14}"
+        f"\n{name}\n{'':<16} {'wall s':>7} {'art/s':>6} {'site req/s':>10} {'stored':>6} {'twice':>5} "
+        f"{'MB':>5} {'vs one machine':>14}"
     )
     print(
-        f"{'one machine':<16} {base['wall']:>7.1f} {base['stored'] / base['wall']:>6.1f} {base['stored']:>6} {'':>5} {base['rss'] / 2**20:>5.0f}"
+        f"{'one machine':<16} {base['wall']:>7.1f} {base['stored'] / base['wall']:>6.1f} {base['req/s']:>10.1f} "
+        f"{base['stored']:>6} {'':>5} {base['rss'] / 2**20:>5.0f}"
     )
     for workers in WORKERS:
         before = len(server.requests)
+        server.times = []
         run = distributed(site_url, settings, workers, redis_url)
         fetched = Counter(path for path in server.requests[before:] if path in articles)
         twice = sum(count > 1 for count in fetched.values())
         print(
             f"{f'{workers} worker' + ('s' if workers > 1 else ''):<16} {run['wall']:>7.1f} {run['stored'] / run['wall']:>6.1f} "
-            f"{run['stored']:>6} {twice:>5} {run['rss'] / 2**20:>5.0f} {base['wall'] / run['wall']:>13.2f}x",
+            f"{requests_per_second(server.times):>10.1f} {run['stored']:>6} {twice:>5} {run['rss'] / 2**20:>5.0f} "
+            f"{base['wall'] / run['wall']:>13.2f}x",
             flush=True,
         )
 
 
+def counts(articles: int) -> dict[str, int]:
+    return {"en": articles * 7 // 10, "ar": articles - articles * 7 // 10}
+
+
 def main() -> None:
-    print(f"machine: {len(CORES)} cores; {ARTICLES:,} articles; each worker pinned to {len(CORES)} / N cores")
-    counts = {"en": ARTICLES * 7 // 10, "ar": ARTICLES - ARTICLES * 7 // 10}
+    print(f"machine: {len(CORES)} cores; each worker pinned to {len(CORES)} / N cores")
     with tempfile.TemporaryDirectory() as tmp:
         redis_server, redis_url = start_redis(Path(tmp))
         try:
-            with DemoServer(make_site=lambda base: RealisticSite(base, counts)) as server:
-                scenario("a local mirror (bound by extraction):", server, FAST, redis_url)
-            polite = [*FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
             with DemoServer(
-                make_site=lambda base: RealisticSite(base, counts), handler=SlowHandler
+                make_site=lambda base: RealisticSite(base, counts(ARTICLES)), handler=TimedHandler
             ) as server:
                 scenario(
-                    f"the site answering in {LATENCY * 1000:.0f} ms, one request at a time per worker:",
+                    f"a local mirror, {ARTICLES:,} articles, no delay (bound by extraction):",
+                    server,
+                    [*FAST, *PAGES],
+                    redis_url,
+                )
+            polite = [
+                "-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING", *PAGES
+            ]  # fmt: skip
+            with DemoServer(
+                make_site=lambda base: RealisticSite(base, counts(POLITE_ARTICLES)), handler=SlowHandler
+            ) as server:
+                scenario(
+                    f"polite: {POLITE_ARTICLES} articles, DOWNLOAD_DELAY {DELAY} s, one request at a time, "
+                    f"the site answering in {LATENCY * 1000:.0f} ms:",
                     server,
                     polite,
                     redis_url,

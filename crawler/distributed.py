@@ -14,8 +14,9 @@ scrapy-redis shares the queue; this module adds what a run needs beyond it:
   what came of it is handed over. A worker that stops answering (killed outright) is found by
   its heartbeat's expiry: its requests go back to the queue for the others, and the loader
   ends its run as ``interrupted``; one that stops gracefully puts them back itself;
-- politeness shared: a site's requests are ``DOWNLOAD_DELAY`` apart across all the workers, as
-  on one machine, not on each (``SharedPace``).
+- politeness shared: a site's requests are ``DOWNLOAD_DELAY`` apart, and no more than
+  ``CONCURRENT_REQUESTS_PER_DOMAIN`` of them in flight, across all the workers, as on one
+  machine, not on each (``SharedPace``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ import asyncio
 import logging
 import os
 import socket
+import warnings
 from typing import Any
 from urllib.parse import urlsplit
 
 import redis
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -40,6 +42,9 @@ from crawler.stats import REQUEUED
 from storage.handover import worker_key
 
 logger = logging.getLogger(__name__)
+# scrapy-redis 0.9 says "Resuming crawl" through Spider.log, which Scrapy 2.13 deprecates: a
+# worker joining a run would print the deprecation on every console.
+warnings.filterwarnings("ignore", r"Spider\.log\(\) is deprecated", ScrapyDeprecationWarning, "scrapy_redis")
 
 # How often a worker says it is alive, and how long its silence takes to mean it is not.
 HEARTBEAT_SECONDS = 1.0
@@ -60,18 +65,24 @@ return taken
 """
 
 
-# A site's turn: its next free moment (on Redis' clock, the one every machine shares) is taken
-# by one worker at a time; the others are told how many milliseconds to wait.
-PACE = """
+# A site's turn, on Redis' clock (the one every machine shares): taken when fewer than the
+# site's concurrency are in flight across the cluster (leases of workers that died expire) and
+# the delay since the last turn has passed; else the milliseconds to wait (-1: until one ends).
+TAKE_TURN = """
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ms)
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return -1 end
 local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-if free <= ms then
-  redis.call('SET', KEYS[1], ms + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
-  return 0
-end
-return free - ms
+if free > ms then return free - ms end
+redis.call('SET', KEYS[1], ms + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('ZADD', KEYS[2], ms + tonumber(ARGV[4]), ARGV[3])
+redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]))
+return 0
 """
+# The meta key of a request holding its site's turn: the turn's entry among those in flight.
+TURN = "newsarchive_turn"
+FULL_WAIT_SECONDS = 0.02  # how often a request waiting for one in flight to end asks again
 
 
 def worker_name() -> str:
@@ -89,26 +100,65 @@ class Distributed:
         settings.set("REDIS_URL", url, priority="addon")
         settings.set("SCHEDULER", f"{__name__}.SharedScheduler", priority="addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
-        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", SharedPace, 50)
+        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", SharedPace, 990)
 
 
 class SharedPace:
-    """Downloader middleware of a distributed crawl: each request to a site waits for the
-    site's turn, ``DOWNLOAD_DELAY`` after the last request any worker made to it (AutoThrottle
-    and each worker's own delay still apply on top). With no delay, no wait."""
+    """Downloader middleware of a distributed crawl: a site is crawled by all the workers as by
+    one machine. Each request waits for the site's turn: ``DOWNLOAD_DELAY`` after the last
+    request any worker made to it, and fewer than ``CONCURRENT_REQUESTS_PER_DOMAIN`` of them in
+    flight; it holds the turn until its response (or failure) comes back. Each worker's own
+    delay and AutoThrottle still apply on top. Installed last before the downloader, so that a
+    retry or a redirect, which are new requests, take turns of their own.
 
-    def __init__(self, redis_url: str, delay: float) -> None:
-        self.delay_ms = int(delay * 1000)
-        self.take_turn = redis.Redis.from_url(redis_url).register_script(PACE)
+    A worker killed while holding a turn cannot give it back: the turn's lease ends it, after
+    the longest a request may legitimately take (the worker's own wait, then its download)."""
+
+    def __init__(self, redis_url: str, delay: float, concurrency: int, lease: float) -> None:
+        self.delay_ms, self.concurrency, self.lease_ms = int(delay * 1000), concurrency, int(lease * 1000)
+        self.redis = redis.Redis.from_url(redis_url)
+        self.take_turn = self.redis.register_script(TAKE_TURN)
+        self.worker, self.turns = worker_name(), 0
 
     @classmethod
     def from_crawler(cls, crawler: scrapy.crawler.Crawler) -> SharedPace:
-        return cls(crawler.settings["NEWSARCHIVE_REDIS_URL"], crawler.settings.getfloat("DOWNLOAD_DELAY"))
+        settings = crawler.settings
+        delay = settings.getfloat("DOWNLOAD_DELAY")
+        own_wait = max(
+            1.5 * delay,
+            settings.getfloat("AUTOTHROTTLE_MAX_DELAY") * settings.getbool("AUTOTHROTTLE_ENABLED"),
+        )
+        return cls(
+            settings["NEWSARCHIVE_REDIS_URL"],
+            delay,
+            settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+            lease=own_wait + settings.getfloat("DOWNLOAD_TIMEOUT") + 10,
+        )
+
+    def _keys(self, request: scrapy.Request) -> list[str]:
+        site = f"newsarchive:pace:{urlsplit(request.url).netloc}"
+        return [site, f"{site}:in_flight"]
 
     async def process_request(self, request: scrapy.Request) -> None:
-        key = f"newsarchive:pace:{urlsplit(request.url).netloc}"
-        while self.delay_ms and (wait := int(self.take_turn(keys=[key], args=[self.delay_ms]))) > 0:
-            await asyncio.sleep(wait / 1000)
+        self.turns += 1
+        entry = request.meta[TURN] = f"{self.worker}#{self.turns}"
+        args: list[int | str] = [self.delay_ms, self.concurrency, entry, self.lease_ms]
+        while (wait := int(self.take_turn(keys=self._keys(request), args=args))) != 0:
+            await asyncio.sleep(FULL_WAIT_SECONDS if wait < 0 else wait / 1000)
+
+    def process_response(
+        self, request: scrapy.Request, response: scrapy.http.Response
+    ) -> scrapy.http.Response:
+        self._end_turn(request)
+        return response
+
+    def process_exception(self, request: scrapy.Request, exception: Exception) -> None:
+        self._end_turn(request)
+
+    def _end_turn(self, request: scrapy.Request) -> None:
+        # a response from a middleware before this one (the HTTP cache's) took no turn
+        if entry := request.meta.pop(TURN, None):
+            self.redis.zrem(self._keys(request)[1], entry)
 
 
 class SharedScheduler(Scheduler):

@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -167,35 +168,62 @@ def test_two_workers_and_a_loader_archive_every_article_once(tmp_path, redis_url
 
 
 class TimedSite(DemoSite):
-    """The demo newsroom, noting when each request reached it."""
+    """The demo newsroom, noting when each request reached it and how many it was answering at
+    once, each taking ``latency`` seconds."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, latency: float = 0.0) -> None:
         super().__init__(base_url, counts={"en": 30})
+        self.latency = latency
         self.times: list[float] = []
+        self.answering = self.most_at_once = 0
+        self.lock = threading.Lock()
 
     def respond(self, path: str, query: str = ""):
-        self.times.append(time.monotonic())
-        return super().respond(path, query)
+        with self.lock:
+            self.times.append(time.monotonic())
+            self.answering += 1
+            self.most_at_once = max(self.most_at_once, self.answering)
+        try:
+            time.sleep(self.latency)
+            return super().respond(path, query)
+        finally:
+            with self.lock:
+                self.answering -= 1
+
+
+def polite_workers(folder: Path, redis_url: str, server: DemoServer, delay: float, count: int = 2) -> None:
+    """``count`` workers crawling the server's site at ``DOWNLOAD_DELAY`` ``delay`` (AutoThrottle
+    off, one request at a time per site: the default), to the end."""
+    polite = ["-s", f"DOWNLOAD_DELAY={delay}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+    write_sites(folder, {"news": {"start_urls": server.site.start_urls()}})
+    with loader(folder, redis_url):
+        workers = [
+            start_newsarchive("crawl", "news", "--redis", redis_url, *polite, cwd=folder)
+            for _ in range(count)
+        ]
+        for process in workers:
+            finish(process)
+    assert stored(folder)[0] == 30
 
 
 def test_workers_share_the_sites_delay(tmp_path, redis_url):
     delay = 0.4
-    polite = ["-s", f"DOWNLOAD_DELAY={delay}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
     with DemoServer(make_site=TimedSite) as server:
-        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
-        with loader(tmp_path, redis_url):
-            workers = [
-                start_newsarchive("crawl", "news", "--redis", redis_url, *polite, cwd=tmp_path)
-                for _ in range(2)
-            ]
-            for process in workers:
-                finish(process)
+        polite_workers(tmp_path, redis_url, server, delay)
         times = server.site.times
-    assert stored(tmp_path)[0] == 30
     # two workers, one site: its requests came one turn at a time, the delay apart on the whole
     # (each worker alone would allow two requests per delay); a turn's request may reach the
     # server late, which shortens one gap and lengthens another, not their sum
     assert times[-1] - times[0] >= (len(times) - 1) * delay - 2, (len(times), times[-1] - times[0])
+
+
+def test_workers_share_the_sites_one_request_at_a_time(tmp_path, redis_url):
+    # a slow site (each page 0.3 s) and a short delay: each worker alone would have one request
+    # in flight at any time, the two together two
+    with DemoServer(make_site=lambda base: TimedSite(base, latency=0.3)) as server:
+        polite_workers(tmp_path, redis_url, server, delay=0.05)
+        assert server.site.most_at_once == 1
+    assert redis.Redis.from_url(redis_url).keys("newsarchive:pace:*:in_flight") == []  # every turn ended
 
 
 def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_url):
