@@ -6,6 +6,7 @@ Functions over the archive's connection, called inside its transactions.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from datetime import datetime
 
@@ -59,9 +60,16 @@ def near_duplicate_of(conn: sqlite3.Connection, article: Article, threshold: flo
     alike = []
     for article_id, original in close:
         [other] = conn.execute("select text from articles where id = ?", [article_id]).fetchone()
-        if (score := resemblance(mine, shingles(other))) >= threshold:
+        if (score := resemblance(mine, _archived_shingles(other))) >= threshold:
             alike.append((score, original or article_id))
     return max(alike)[1] if alike else None
+
+
+@functools.lru_cache(maxsize=256)
+def _archived_shingles(text: str) -> frozenset[str]:
+    """An archived text's shingles. Where articles are written from one template, the same few
+    share bands with most new ones, and are compared again and again."""
+    return frozenset(shingles(text))
 
 
 def index_sketch(conn: sqlite3.Connection, article_id: int, sketch: tuple[int | None, ...]) -> None:

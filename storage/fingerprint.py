@@ -7,6 +7,7 @@ import re
 import struct
 import unicodedata
 import zlib
+from collections.abc import Set as AbstractSet
 
 
 def normalize_text(text: str) -> str:
@@ -48,7 +49,7 @@ def shingles(text: str) -> set[str]:
     return set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
 
 
-def resemblance(a: set[str], b: set[str]) -> float:
+def resemblance(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """Jaccard index of two shingle sets: 1.0 for the same text, about 0.9 for a copy with a
     sentence added, below 0.75 for distinct articles sharing a template."""
     return len(a & b) / len(a | b) if a or b else 1.0
