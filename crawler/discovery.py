@@ -24,6 +24,8 @@ from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.metadata import alternates
+
 # The end of a page's <head>: its closing tag or, where a page leaves it out, where its body begins.
 HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
 # Characters of a page read as its head when it marks neither: the head is first, and a page of
@@ -211,17 +213,13 @@ def _numbered_next(current: str, links: list[str]) -> str | None:
 
 
 def alternate_languages(response: TextResponse) -> list[str]:
-    """The other-language versions a page announces with ``<link rel="alternate" hreflang>`` in
-    its ``<head>``, where they belong and where search engines read them. Only the head is
-    parsed: this runs on the reactor's thread for every article page, and parsing a whole
-    page there cost as much as storing its article."""
+    """The other-language versions a page announces in its ``<head>`` (``metadata.alternates``),
+    where they belong and where search engines read them. Only the head is parsed: this runs
+    on the reactor's thread for every article page, and parsing a whole page there cost as
+    much as storing its article."""
     end = HEAD_END.search(response.text)
     head = Selector(text=response.text[: end.start() if end else MAX_HEAD_CHARS])
-    hrefs = head.xpath(
-        "//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]/@href"
-    ).getall()
-    urls = (response.urljoin(h.strip()) for h in hrefs)
-    return [u for u in dict.fromkeys(urls) if u != response.url]
+    return [url for url in alternates(head.root, response.url).values() if url != response.url]
 
 
 # -- WordPress REST API ------------------------------------------------------------------------

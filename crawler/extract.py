@@ -22,7 +22,7 @@ from trafilatura.xml import xmltotxt
 
 from crawler.dates import Dated, as_published_locally, first_date, parse_date
 from crawler.encoding import decode_page
-from crawler.metadata import choose_title, clean_authors, language_code, page_facts
+from crawler.metadata import alternates, choose_title, clean_authors, language_code, page_facts
 from crawler.selectors import select_elements, select_text
 from storage.records import Article, pack
 from storage.urls import host_of
@@ -120,6 +120,7 @@ def extract(
     if tree is None:
         return None
     facts = page_facts(tree)
+    translations = alternates(tree, url)  # before trafilatura prunes the tree
     override = {name: select_text(tree, selector) for name, selector in selectors.items() if name != "body"}
     found = _extract_body(tree, url, selectors.get("body"), rules)
     if found is None:
@@ -176,7 +177,7 @@ def extract(
         categories=list(document.categories or []),
         tags=list(document.tags or []),
         image=document.image or None,
-        translations={lang: lxml.html.urljoin(url, href) for lang, href in facts.translations.items()},
+        translations={lang: other for lang, other in translations.items() if lang != language},
         extracted_by=extracted_by,
     )
 

@@ -13,8 +13,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+from courlan import is_external
 
 # JSON-LD types that describe the article itself, most specific first: a page's WebPage
 # object is used only when no article object says otherwise.
@@ -87,7 +89,6 @@ class PageFacts:
     publishers: set[str] = field(default_factory=set)  # names of the site and its organization
     canonical: str | None = None
     language: str | None = None
-    translations: dict[str, str] = field(default_factory=dict)  # language -> URL (hreflang)
 
 
 def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
@@ -140,10 +141,28 @@ def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
     if canonical := tree.xpath("//link[@rel='canonical']/@href"):
         facts.canonical = canonical[0].strip() or None
     facts.language = language_code(tree.get("lang") or meta("og:locale") or first_in_json_ld("inLanguage"))
-    for link in tree.xpath("//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]"):
-        if (language := language_code(link.get("hreflang"))) and language != facts.language:
-            facts.translations.setdefault(language, link.get("href").strip())
     return facts
+
+
+# Links to a page's other-language versions; feeds announce their language the same way.
+HREFLANG_LINKS = "//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]"
+HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml"})
+
+
+def alternates(tree: lxml.html.HtmlElement, page_url: str) -> dict[str, str]:
+    """The other-language versions of a page, as its ``<link rel="alternate" hreflang>`` announce
+    them: language -> URL (the first link of each language), resolved against the page. Only
+    HTML pages: not a feed in that language, not ``x-default`` (no language), not a page of
+    another site."""
+    found: dict[str, str] = {}
+    for link in tree.xpath(HREFLANG_LINKS):
+        kind = (link.get("type") or "").split(";")[0].strip().lower()
+        language = language_code(link.get("hreflang"))
+        url = urljoin(page_url, link.get("href").strip())
+        if kind in HTML_TYPES and language and urlsplit(url).scheme in ("http", "https"):
+            if not is_external(url, page_url):
+                found.setdefault(language, url)
+    return found
 
 
 def _microdata(tree: lxml.html.HtmlElement, prop: str) -> str | None:

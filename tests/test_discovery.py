@@ -154,6 +154,9 @@ def test_translations_are_read_from_the_head_alone():
     assert discovery.alternate_languages(page) == [f"{BASE}/ar/2022/06/19/a/"]
     headless = HtmlResponse(f"{BASE}/en/", body=b'<link rel="alternate" hreflang="ar" href="/ar/">')
     assert discovery.alternate_languages(headless) == [f"{BASE}/ar/"]
+    # a feed in another language is not a translation to fetch as an article
+    feeds = b'<link rel="alternate" type="application/rss+xml" hreflang="ar" href="/ar/feed/">'
+    assert discovery.alternate_languages(HtmlResponse(f"{BASE}/en/", body=feeds)) == []
     # no </head>: the head ends where the body begins, and the body is not parsed
     unclosed = body.replace("</head >", "")
     page = HtmlResponse(f"{BASE}/en/2022/06/19/a/", body=unclosed.encode(), encoding="utf-8")

@@ -255,10 +255,15 @@ def test_language_is_detected_when_the_page_does_not_declare_it():
     assert extract(page, SEED_URL, "icesco", hints={"language": "fr_FR"}).language == "fr"
 
 
-def test_translations_are_absolute_urls():
+def test_translations_are_absolute_urls_of_other_languages():
     title, paragraphs = seed_article()
-    head = '<link rel="alternate" hreflang="ar" href="/ar/2022/06/19/visit/">'
+    head = (
+        '<link rel="alternate" hreflang="ar" href="/ar/2022/06/19/visit/">'
+        '<link rel="alternate" hreflang="en" href="/en/2022/06/19/visit/">'
+        '<link rel="alternate" type="application/rss+xml" hreflang="fr" href="/fr/feed/">'
+    )
     article = extract(wordpress_page(title, paragraphs, head), SEED_URL, "icesco")
+    assert article.language == "en"
     assert article.translations == {"ar": "https://www.icesco.org/ar/2022/06/19/visit/"}
 
 

@@ -8,7 +8,7 @@ import json
 import lxml.html
 import pytest
 
-from crawler.metadata import choose_title, clean_authors, page_facts
+from crawler.metadata import alternates, choose_title, clean_authors, page_facts
 
 
 @pytest.mark.parametrize(
@@ -127,5 +127,26 @@ def test_page_facts_read_json_ld_open_graph_and_links():
     assert facts.authors == ["Jane Doe"]
     assert facts.publishers == {"ICESCO"}
     assert facts.language == "fr"
-    assert facts.translations == {"ar": "/ar/a-b/", "en": "/en/a-b/"}  # its own language left out
     assert facts.canonical == "https://icesco.org/fr/a-b/"
+
+
+def test_alternates_are_the_html_pages_of_other_languages_on_the_same_site():
+    # a static site generator's head: its translations (relative), its feeds per language,
+    # x-default, a second link of one language, and another site's page
+    page = """<html lang="en"><head>
+    <link rel="alternate" type="application/rss+xml" hreflang="ar" href="../../ar/index.xml">
+    <link rel="alternate" type="application/atom+xml" hreflang="fr" href="/fr/feed.atom">
+    <link rel="alternate" hreflang="x-default" href="https://org.example/posts/slug/">
+    <link rel="alternate" hreflang="ar" href="../../../ar/posts/slug/">
+    <link rel="alternate" type="text/html; charset=utf-8" hreflang="fr-FR" href="/fr/posts/slug/">
+    <link rel="alternate" hreflang="fr" href="/fr/posts/other/">
+    <link rel="alternate" hreflang="es" href="https://partner.example/es/slug/">
+    <link rel="alternate" hreflang="de" href="https://de.org.example/posts/slug/">
+    <link rel="alternate" hreflang="en" href="https://org.example/en/posts/slug/">
+    </head><body></body></html>"""
+    assert alternates(lxml.html.fromstring(page), "https://org.example/en/posts/slug/") == {
+        "ar": "https://org.example/ar/posts/slug/",
+        "fr": "https://org.example/fr/posts/slug/",  # the first of its language
+        "de": "https://de.org.example/posts/slug/",  # a subdomain of the same site
+        "en": "https://org.example/en/posts/slug/",  # its own: the caller leaves it out
+    }
