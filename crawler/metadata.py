@@ -55,6 +55,12 @@ BYLINE_DATE_XPATH = "(//article | //main)//*[self::time or contains(@class, 'dat
 MAX_BYLINE_DATE = 60
 
 # What joins a headline to the site's name, a section or a date in <title> and og:title.
+# A headline cut short: CMSs and SEO plugins truncate og:title and twitter:title at 60-70
+# characters, some marking the cut with an ellipsis. (A JSON-LD headline or an <h1> that a
+# longer candidate extends is the whole headline: the longer one adds to it.)
+ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*$")
+CUT_SHORT_SOURCES = frozenset({"og", "twitter"})
+TRUNCATED_MIN_CHARS = 50
 TITLE_SEPARATOR = re.compile(r"\s*[|*·»~｜：]\s*|\s+[-–—:/]\s+")
 
 # Words that introduce a byline rather than belong to a name.
@@ -189,12 +195,14 @@ def choose_title(titles: dict[str, str], publishers: Iterable[str] = ()) -> str 
     ("Headline | Site", "Headline - Section - Site"), or stripped of a publisher's name. The
     JSON-LD headline is the publisher's own statement and decides the words, then og:title,
     the title discovery found (feed, WordPress API), the <h1>, twitter:title, trafilatura's
-    choice, <title>. When og:title has the same words, its spelling wins:
+    choice, <title>; but one cut short (an ellipsis, a CMS's length limit) gives way to the
+    first candidate that holds it whole. When og:title has the same words, its spelling wins:
     JSON-LD is often serialised by the CMS with entities and typographic quotes re-encoded.
     """
     publishers = {_key(name) for name in publishers} - {""}
     cut = {source: _cut(title, titles.values(), publishers) for source, title in titles.items()}
-    chosen = next((cut[source] for source in TITLE_SOURCES if source in cut), None)
+    ranked = [(source, cut[source]) for source in TITLE_SOURCES if source in cut]
+    chosen = _whole(*ranked[0], [title for _, title in ranked]) if ranked else None
     if chosen and "og" in cut and _key(cut["og"]) == _key(chosen):
         return cut["og"]
     return chosen
@@ -227,6 +235,19 @@ def _split_names(byline: str) -> list[str]:
         people = all(len(piece.split()) in PERSON_NAME_WORDS for piece in pieces)
         parts.extend(pieces if people else [part])
     return parts
+
+
+def _whole(source: str, title: str, candidates: list[str]) -> str:
+    """``title``, or, where it is a headline cut short (marked with an ellipsis, or a meta tag
+    long enough to have met a CMS's limit), the first candidate it is the beginning of."""
+    stem = ELLIPSIS.sub("", title)
+    if stem == title and (source not in CUT_SHORT_SOURCES or len(title) < TRUNCATED_MIN_CHARS):
+        return title
+    key = _key(stem)
+    for other in candidates:
+        if key and len(whole := _key(other)) > len(key) and whole.startswith(key):
+            return other
+    return title
 
 
 def _cut(title: str, others: Iterable[str], publishers: set[str]) -> str:

@@ -56,6 +56,42 @@ from crawler.metadata import alternates, choose_title, clean_authors, page_facts
             {"ICESCO"},
             "Rabat: ALECSO's Director visits ICESCO",
         ),
+        # og:title cut at 70 characters by the CMS (an ellipsis or none): the <h1> holds it whole
+        (
+            {
+                "og": "Ministers of education of the Islamic world adopt a charter on the…",
+                "h1": "Ministers of education of the Islamic world adopt a charter on the future of schools",
+            },
+            set(),
+            "Ministers of education of the Islamic world adopt a charter on the future of schools",
+        ),
+        (
+            {
+                "og": "Les ministres de l'éducation du monde islamique adoptent une charte",
+                "title": "Les ministres de l'éducation du monde islamique adoptent une charte sur l'école | ISESCO",
+            },
+            {"ISESCO"},
+            "Les ministres de l'éducation du monde islamique adoptent une charte sur l'école",
+        ),
+        # a short headline is no truncation of a longer one that starts with its words, nor is
+        # the JSON-LD headline, unless it says so
+        ({"og": "Rabat summit", "h1": "Rabat summit opens with a call for peace"}, set(), "Rabat summit"),
+        (
+            {
+                "json-ld": "ALECSO's Director General receives the ambassador in Tunis",
+                "h1": "ALECSO's Director General receives the ambassador in Tunis (video)",
+            },
+            set(),
+            "ALECSO's Director General receives the ambassador in Tunis",
+        ),
+        (
+            {
+                "json-ld": "ALECSO's Director General receives the...",
+                "h1": "ALECSO's Director General receives the ambassador",
+            },
+            set(),
+            "ALECSO's Director General receives the ambassador",
+        ),
         ({}, set(), None),
     ],
 )
