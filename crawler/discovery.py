@@ -76,11 +76,18 @@ class NewsSitemap(Sitemap):
         return {**entry, **news} if entry else entry
 
 
+# The root elements of the feeds that sitemap indexes list: the Sitemaps protocol accepts RSS 2.0
+# and Atom 1.0 feeds as sitemaps (static site generators list their per-language feeds).
+FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
+
+
 def parse_sitemap(response: Response, max_size: int) -> tuple[list[Link], list[Link]]:
-    """(child sitemaps, page URLs) of a sitemap or sitemap index, plain or gzipped.
+    """(child sitemaps, page URLs) of a sitemap or sitemap index, plain or gzipped, or of a feed
+    given as a sitemap.
 
     Parsing is Scrapy's (entities never resolved); gzip is inflated up to ``max_size``.
-    Hints: ``modified`` from ``lastmod``; ``published`` and ``title`` from news sitemaps.
+    Hints: ``modified`` from ``lastmod``; ``published`` and ``title`` from news sitemaps and
+    feeds (which list recent articles only: they do not count as listing the site's URLs).
     """
     body = _sitemap_body(response, max_size)
     sitemap = NewsSitemap(body)
@@ -89,6 +96,11 @@ def parse_sitemap(response: Response, max_size: int) -> tuple[list[Link], list[L
         return entries, []
     if sitemap.type == "urlset":
         return [], entries
+    if sitemap.type in FEED_ROOTS:  # a feed given as a sitemap: its entries, as a feed's
+        try:
+            return [], feed_entries(body, response.url)
+        except InvalidFeed as error:
+            raise InvalidSitemap(f"a feed, unreadable: {error}") from None
     raise InvalidSitemap(f"root element is <{sitemap.type}>, not <urlset> or <sitemapindex>")
 
 
@@ -128,9 +140,12 @@ def feed_links(response: TextResponse) -> list[str]:
 
 def parse_feed(response: Response) -> list[Link]:
     """The entries of an RSS or Atom feed, with their dates and titles as hints."""
-    parsed = feedparser.parse(
-        response.body, response_headers={"content-location": response.url}, sanitize_html=False
-    )
+    return feed_entries(response.body, response.url)
+
+
+def feed_entries(body: bytes, url: str) -> list[Link]:
+    """The entries of the RSS or Atom feed ``body`` found at ``url`` (see ``parse_feed``)."""
+    parsed = feedparser.parse(body, response_headers={"content-location": url}, sanitize_html=False)
     if parsed.bozo and not parsed.entries:
         raise InvalidFeed(str(parsed.get("bozo_exception", "not a feed")))
     links = []
@@ -145,7 +160,7 @@ def parse_feed(response: Response) -> list[Link]:
         }
         if "published" in hints:
             hints["published_source"] = "feed"
-        links.append(Link(urljoin(response.url, href), hints))
+        links.append(Link(urljoin(url, href), hints))
     return links
 
 

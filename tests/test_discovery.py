@@ -58,12 +58,30 @@ def test_gzipped_sitemap_is_inflated_within_the_limit():
     [
         HtmlResponse(f"{BASE}/sitemap.xml", body=b"<html><body>Page not found</body></html>"),
         Response(f"{BASE}/sitemap.xml.gz", body=b"\x1f\x8b\x08\x00broken"),
-        XmlResponse(f"{BASE}/sitemap.xml", body=b"<?xml version='1.0'?><rss><channel/></rss>"),
+        XmlResponse(f"{BASE}/sitemap.xml", body=b"<?xml version='1.0'?><html><body/></html>"),
     ],
 )
 def test_what_is_no_sitemap_is_refused(response):
     with pytest.raises(discovery.InvalidSitemap):
         discovery.parse_sitemap(response, max_size=10**6)
+
+
+@pytest.mark.parametrize(
+    "feed",
+    [
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
+        b"<item><title>One</title><link>/ar/posts/one/</link><pubDate>Mon, 30 Nov 2026 09:00:00 +0300</pubDate></item>"
+        b"</channel></rss>",
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>'
+        b'<entry><title>One</title><link href="/ar/posts/one/"/><published>2026-11-30T09:00:00+03:00</published></entry>'
+        b"</feed>",
+    ],
+)
+def test_a_feed_given_as_a_sitemap_is_read_as_a_feed(feed):
+    # the Sitemaps protocol accepts RSS and Atom feeds as sitemaps; an index may list them
+    children, pages = discovery.parse_sitemap(XmlResponse(f"{BASE}/ar/index.xml", body=feed), max_size=10**6)
+    assert children == [] and [page.url for page in pages] == [f"{BASE}/ar/posts/one/"]
+    assert pages[0].hints["published_source"] == "feed" and pages[0].hints["title"] == "One"
 
 
 def test_sitemap_entities_are_not_resolved(tmp_path):

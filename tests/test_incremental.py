@@ -169,3 +169,33 @@ def test_changed_lastmod_refetches_conditionally_and_304_costs_no_extraction(tmp
         "0 new, 1 updated, 2 unchanged, 0 aliases, 0 gone, 0 errors; 37 archived before, not fetched again;"
         in result.stdout
     )
+
+
+class FeedInIndexSite(DemoSite):
+    """The demo newsroom whose sitemap index also lists its feeds, as the Sitemaps protocol
+    allows (static site generators list their per-language RSS)."""
+
+    def __init__(self, base_url: str, articles: list) -> None:
+        super().__init__(base_url, articles=articles)
+        kind, index = self.pages["/wp-sitemap.xml"]
+        feeds = "".join(
+            f"<sitemap><loc>{self.base_url}/{lang}/feed/</loc></sitemap>" for lang in self.languages
+        )
+        self.pages["/wp-sitemap.xml"] = (kind, index.replace("</sitemapindex>", feeds + "</sitemapindex>"))
+
+
+def test_a_feed_listed_as_a_sitemap_is_read_and_deletions_are_still_noticed(tmp_path):
+    articles = sample_articles({"en": 40, "ar": 10})
+    with DemoServer(make_site=lambda base: FeedInIndexSite(base, articles)) as server:
+        write_sites(tmp_path, {"news": {"start_urls": server.site.start_urls()}})
+        crawl(tmp_path, "news", mode="backfill")
+        server.site = FeedInIndexSite(server.base_url, [a for i, a in enumerate(articles) if i != 5])
+        crawl(tmp_path, "news", mode="backfill")  # a backfill sweeps: every sitemap read
+    assert query(tmp_path, "select count(*) from outcomes where outcome = 'invalid_sitemap'") == [(0,)]
+    assert query(tmp_path, "select url from articles where gone_at is not null") == [
+        (server.base_url + articles[5].path,)
+    ]
+    assert query(tmp_path, "select mode, swept, gone from crawls order by id") == [
+        ("backfill", 1, 0),
+        ("backfill", 1, 1),
+    ]
