@@ -59,21 +59,30 @@ def sitemaps_in_robots(response: Response) -> list[str]:
 
 
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+XHTML_NS = "{http://www.w3.org/1999/xhtml}"
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 class NewsSitemap(Sitemap):
-    """Scrapy's streaming sitemap parser, keeping the Google News tags it would flatten away."""
+    """Scrapy's streaming sitemap parser, keeping the Google News tags and the languages of the
+    ``xhtml:link`` alternates that it would flatten away."""
 
     __slots__ = ()
 
     def _process_sitemap_element(self, elem):  # noqa: ANN001 (Scrapy's signature)
-        news = {
+        kept = {
             key: (found.text or "").strip()
             for key, tag in (("news_published", "publication_date"), ("news_title", "title"))
             if (found := elem.find(f"{NEWS_NS}news/{NEWS_NS}{tag}")) is not None
         }
-        entry = super()._process_sitemap_element(elem)
-        return {**entry, **news} if entry else entry
+        loc = (elem.findtext(f"{SITEMAP_NS}loc") or elem.findtext("loc") or "").strip()
+        others = {
+            lang: url for lang, url in alternates(elem.iter(f"{XHTML_NS}link"), loc).items() if url != loc
+        }
+        if loc and others:
+            kept["translations"] = json.dumps(others, ensure_ascii=False)
+        entry = super()._process_sitemap_element(elem)  # clears the element
+        return {**entry, **kept} if entry else entry
 
 
 # The root elements of the feeds that sitemap indexes list: the Sitemaps protocol accepts RSS 2.0
@@ -121,6 +130,8 @@ def _sitemap_body(response: Response, max_size: int) -> bytes:
 def _sitemap_hints(entry: dict) -> dict[str, str]:
     sources = (("modified", "lastmod"), ("published", "news_published"), ("title", "news_title"))
     hints = {key: entry[name].strip() for key, name in sources if (entry.get(name) or "").strip()}
+    if "translations" in entry:  # JSON: language -> URL
+        hints["translations"] = entry["translations"]
     if "published" in hints:
         hints["published_source"] = "news-sitemap"
     return hints
@@ -234,7 +245,7 @@ def alternate_languages(response: TextResponse) -> list[str]:
     much as storing its article."""
     end = HEAD_END.search(response.text)
     head = Selector(text=response.text[: end.start() if end else MAX_HEAD_CHARS])
-    return [url for url in alternates(head.root, response.url).values() if url != response.url]
+    return [url for url in alternates(head.root.iter("link"), response.url).values() if url != response.url]
 
 
 # -- WordPress REST API ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ A pure function of its inputs (no network, no database), used by the crawl pipel
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -120,7 +121,8 @@ def extract(
     if tree is None:
         return None
     facts = page_facts(tree)
-    translations = alternates(tree, url)  # before trafilatura prunes the tree
+    # the page's own (read before trafilatura prunes the tree), then its sitemap's or the API's
+    translations = {**json.loads(hints.get("translations", "{}")), **alternates(tree.iter("link"), url)}
     override = {name: select_text(tree, selector) for name, selector in selectors.items() if name != "body"}
     found = _extract_body(tree, url, selectors.get("body"), rules)
     if found is None:

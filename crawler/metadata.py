@@ -150,21 +150,23 @@ def page_facts(tree: lxml.html.HtmlElement) -> PageFacts:
     return facts
 
 
-# Links to a page's other-language versions; feeds announce their language the same way.
-HREFLANG_LINKS = "//link[@hreflang][@href][contains(concat(' ', @rel, ' '), ' alternate ')]"
+# The types of link that are pages (feeds announce their language with hreflang too).
 HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml"})
 
 
-def alternates(tree: lxml.html.HtmlElement, page_url: str) -> dict[str, str]:
-    """The other-language versions of a page, as its ``<link rel="alternate" hreflang>`` announce
-    them: language -> URL (the first link of each language), resolved against the page. Only
-    HTML pages: not a feed in that language, not ``x-default`` (no language), not a page of
-    another site."""
+def alternates(links: Iterable[Any], page_url: str) -> dict[str, str]:
+    """The other-language versions of a page that ``links`` announce (``<link rel="alternate"
+    hreflang>`` elements of its head, or its sitemap entry's ``xhtml:link``): language -> URL,
+    the first link of each language, resolved against the page. Only HTML pages: not a feed in
+    that language, not ``x-default`` (no language), not a page of another site."""
     found: dict[str, str] = {}
-    for link in tree.xpath(HREFLANG_LINKS):
+    for link in links:
+        href = (link.get("href") or "").strip()
+        if "alternate" not in (link.get("rel") or "").lower().split() or not href:
+            continue
         kind = (link.get("type") or "").split(";")[0].strip().lower()
         language = language_code(link.get("hreflang"))
-        url = urljoin(page_url, link.get("href").strip())
+        url = urljoin(page_url, href)
         if kind in HTML_TYPES and language and urlsplit(url).scheme in ("http", "https"):
             if not is_external(url, page_url):
                 found.setdefault(language, url)

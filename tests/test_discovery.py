@@ -240,7 +240,25 @@ def test_news_sitemap_gives_publication_dates_and_titles():
         "published": "2022-06-19T10:00:00+01:00",
         "published_source": "news-sitemap",
         "title": "زيارة",
+        "translations": '{"en": "https://example.org/en/2022/06/19/a/"}',  # its xhtml:link alternates
     }
+
+
+def test_sitemap_alternates_are_translations_of_other_languages():
+    body = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        b'xmlns:xhtml="http://www.w3.org/1999/xhtml"><url><loc>https://example.org/fr/posts/a/</loc>'
+        b'<xhtml:link rel="alternate" hreflang="fr" href="https://example.org/fr/posts/a/"/>'
+        b'<xhtml:link rel="alternate" hreflang="ar" href="https://example.org/ar/posts/a/"/>'
+        b'<xhtml:link rel="alternate" hreflang="x-default" href="https://example.org/posts/a/"/>'
+        b'<xhtml:link rel="alternate" hreflang="en" href="https://other.example/en/a/"/>'
+        b"</url><url><loc>https://example.org/fr/posts/b/</loc></url></urlset>"
+    )
+    _, pages = discovery.parse_sitemap(XmlResponse(f"{BASE}/sitemap.xml", body=body), max_size=10**6)
+    assert [json.loads(page.hints.get("translations", "{}")) for page in pages] == [
+        {"ar": "https://example.org/ar/posts/a/"},  # not itself, not x-default, not another site
+        {},
+    ]
 
 
 def test_wordpress_api_root_from_header_or_tag():

@@ -265,6 +265,15 @@ def test_translations_are_absolute_urls_of_other_languages():
     article = extract(wordpress_page(title, paragraphs, head), SEED_URL, "icesco")
     assert article.language == "en"
     assert article.translations == {"ar": "https://www.icesco.org/ar/2022/06/19/visit/"}
+    # a sitemap's (or the API's) alternates fill in the languages the page does not announce
+    hinted = {
+        "translations": '{"fr": "https://www.icesco.org/fr/visite/", "ar": "https://www.icesco.org/ar/x/"}'
+    }
+    article = extract(wordpress_page(title, paragraphs, head), SEED_URL, "icesco", hints=hinted)
+    assert article.translations == {
+        "ar": "https://www.icesco.org/ar/2022/06/19/visit/",
+        "fr": "https://www.icesco.org/fr/visite/",
+    }
 
 
 def test_the_sites_menus_are_not_the_articles_categories():

@@ -180,7 +180,7 @@ def test_alternates_are_the_html_pages_of_other_languages_on_the_same_site():
     <link rel="alternate" hreflang="de" href="https://de.org.example/posts/slug/">
     <link rel="alternate" hreflang="en" href="https://org.example/en/posts/slug/">
     </head><body></body></html>"""
-    assert alternates(lxml.html.fromstring(page), "https://org.example/en/posts/slug/") == {
+    assert alternates(lxml.html.fromstring(page).iter("link"), "https://org.example/en/posts/slug/") == {
         "ar": "https://org.example/ar/posts/slug/",
         "fr": "https://org.example/fr/posts/slug/",  # the first of its language
         "de": "https://de.org.example/posts/slug/",  # a subdomain of the same site
