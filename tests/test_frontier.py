@@ -180,6 +180,20 @@ def test_archived_urls_the_sitemaps_dropped_are_checked_once_all_are_read():
     assert f.dropped_from_sitemaps() == []  # once per run
 
 
+@pytest.mark.parametrize("with_feed", [False, True])
+def test_one_sitemap_file_is_enough_and_a_feed_beside_it_changes_nothing(with_feed):
+    # a site's only sitemap (not an index), and a feed its index may list (recent URLs, dated)
+    known = archived(20)
+    f = frontier(known)
+    listed = [Link(url) for url in sorted(known)]
+    for _ in range(1 + with_feed):
+        f.sitemap_requested()
+    if with_feed:
+        assert f.sitemap_read([Link(link.url, {"published": "2024-01-20"}) for link in listed[:3]]) == []
+    assert f.sitemap_read(listed[:19]) == [sorted(known)[19]]
+    assert f.swept
+
+
 @pytest.mark.parametrize("case", ["failed", "low coverage", "news sitemap", "probe", "aliases and gone"])
 def test_no_deletion_is_guessed_from_partial_sitemaps(case):
     known = archived(20)
