@@ -51,7 +51,7 @@ _DATED = re.compile(r"/(19|20)\d{2}/\d{1,2}/(\d{1,2}/)?[^/]+/?$")
 _NUMERIC_ID = re.compile(r"/\d{3,}/?$")
 _SLUG = re.compile(r"/[^/]*[-_][^/]*[-_][^/]*[-_][^/]+/?$")  # four words or more
 _NOT_ARTICLE = re.compile(
-    r"/(page|category|tag|author|feed|wp-json|search)(/|$)|\.(pdf|jpe?g|png|gif|zip|docx?|xlsx?|mp[34])$",
+    r"/(page|categor(y|ies)|tags?|authors?|feed|wp-json|search)(/|$)|\.(pdf|jpe?g|png|gif|zip|docx?|xlsx?|mp[34])$",
     re.IGNORECASE,
 )
 
@@ -84,9 +84,13 @@ class Offer:
         return self.verdict in (Verdict.NEW, Verdict.CHANGED)
 
 
+# A year's archive (``/2024/``, ``/fr/2024/``), which the numeric id rule would take for an article.
+_YEAR_ARCHIVE = re.compile(r"^(/[a-z]{2}([-_][a-z]{2})?)?/(19|20)\d{2}/?$", re.IGNORECASE)
+
+
 def looks_like_article(path: str) -> bool:
     """A guess from the shape of a URL path, for sites that configure no pattern."""
-    if _NOT_ARTICLE.search(path):
+    if _NOT_ARTICLE.search(path) or _YEAR_ARCHIVE.match(path):
         return False
     return bool(_DATED.search(path) or _NUMERIC_ID.search(path) or _SLUG.search(path))
 

@@ -68,6 +68,13 @@ def test_feeds_list_articles_and_teach_listings_their_shape():
         ("/en/about-us/", False),
         ("/files/annual-report-2022-final.pdf", False),
         ("/en/2022/06/", False),
+        # a static site generator's taxonomies and year archives
+        ("/categories/press-releases-and-statements/", False),
+        ("/ar/tags/education-and-culture-news/", False),
+        ("/authors/jane-doe-and-john-smith/", False),
+        ("/2024/", False),
+        ("/fr/2023/", False),
+        ("/news/2024/", True),  # an id, under a section
     ],
 )
 def test_article_urls_are_guessed_from_their_shape(path, is_article):
