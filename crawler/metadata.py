@@ -54,13 +54,13 @@ ALSO_PUBLISHED_META = (
 BYLINE_DATE_XPATH = "(//article | //main)//*[self::time or contains(@class, 'date')]"
 MAX_BYLINE_DATE = 60
 
-# What joins a headline to the site's name, a section or a date in <title> and og:title.
 # A headline cut short: CMSs and SEO plugins truncate og:title and twitter:title at 60-70
 # characters, some marking the cut with an ellipsis. (A JSON-LD headline or an <h1> that a
 # longer candidate extends is the whole headline: the longer one adds to it.)
 ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*$")
 CUT_SHORT_SOURCES = frozenset({"og", "twitter"})
 TRUNCATED_MIN_CHARS = 50
+# What joins a headline to the site's name, a section or a date in <title> and og:title.
 TITLE_SEPARATOR = re.compile(r"\s*[|*·»~｜：]\s*|\s+[-–—:/]\s+")
 
 # Words that introduce a byline rather than belong to a name.
