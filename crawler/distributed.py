@@ -142,8 +142,9 @@ class SharedPace:
     async def process_request(self, request: scrapy.Request) -> None:
         self.turns += 1
         entry = request.meta[TURN] = f"{self.worker}#{self.turns}"
+        keys = self._keys(request)
         args: list[int | str] = [self.delay_ms, self.concurrency, entry, self.lease_ms]
-        while (wait := int(self.take_turn(keys=self._keys(request), args=args))) != 0:
+        while (wait := int(self.take_turn(keys=keys, args=args))) != 0:
             await asyncio.sleep(FULL_WAIT_SECONDS if wait < 0 else wait / 1000)
 
     def process_response(

@@ -60,6 +60,7 @@ MAX_BYLINE_DATE = 60
 ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*$")
 CUT_SHORT_SOURCES = frozenset({"og", "twitter"})
 TRUNCATED_MIN_CHARS = 50
+
 # What joins a headline to the site's name, a section or a date in <title> and og:title.
 TITLE_SEPARATOR = re.compile(r"\s*[|*·»~｜：]\s*|\s+[-–—:/]\s+")
 

@@ -133,17 +133,16 @@ class Archive(ArchiveReader):
                 },
             )
 
-    def end_lost_runs(self) -> int:
+    def end_lost_runs(self) -> None:
         """End as ``interrupted`` the runs on this machine still recorded as running: called with
         the archive's lock held, so their processes died without a word (``kill -9``, a power
         cut). A distributed crawl's runs are the loader's to end (storage/handover.py)."""
         with self.transaction():
-            cursor = self.db.execute(
+            self.db.execute(
                 "update crawls set status = 'interrupted', finish_reason = ? "
                 "where status = 'running' and worker is null",
                 [LOST],
             )
-        return cursor.rowcount
 
     def finish_crawl(self, crawl_id: int, status: str, reason: str, counts: Mapping[str, Any]) -> None:
         """Record the end of a run with its counts (requests, new, updated, ...)."""

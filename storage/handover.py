@@ -58,6 +58,11 @@ def worker_key(site: str, worker: str = "") -> str:
     return f"newsarchive:{site}:worker:{worker}"
 
 
+def worker_of(run: str) -> str:
+    """The worker that a run's name (``Handover.start_crawl``) belongs to."""
+    return run.partition("/")[0]
+
+
 def sweep_key(site: str) -> str:
     """When the last run of a site that checked every sitemap for deletions started."""
     return f"newsarchive:{site}:swept"
@@ -148,18 +153,15 @@ class Loader:
             self.redis.ltrim(LOADING, len(batch), -1)
         return self.counts
 
-    def end_lost_runs(self) -> int:
+    def end_lost_runs(self) -> None:
         """Hand over the end of every run still open whose worker's heartbeat has stopped:
         queued behind all that worker handed over, it is applied after it (``lost``)."""
         self.next_check = time.monotonic() + LOST_CHECK_SECONDS
-        lost = 0
         for site, run in self.archive.open_worker_runs():
-            if run in self.lost or self.redis.exists(worker_key(site, run.partition("/")[0])):
+            if run in self.lost or self.redis.exists(worker_key(site, worker_of(run))):
                 continue
             self.lost.add(run)
             self.redis.rpush(QUEUE, json.dumps({"op": "lost", "run": run, "site": site}))
-            lost += 1
-        return lost
 
     def _apply(self, batch: list[bytes | str]) -> None:
         finished: set[str] = set()

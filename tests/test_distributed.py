@@ -27,7 +27,7 @@ from crawler.demo.check import score
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
 from storage.archive import Archive
-from storage.handover import LOADING, QUEUE, Handover, Loader, worker_key
+from storage.handover import LOADING, QUEUE, Handover, Loader, worker_key, worker_of
 from storage.records import Article, Capture
 
 
@@ -128,7 +128,7 @@ def runs(folder: Path, status: str) -> list[str]:
     """The workers of the runs in ``crawls`` with that status."""
     with sqlite3.connect(folder / "archive.db") as db:
         rows = db.execute("select worker from crawls where status = ? order by id", [status]).fetchall()
-    return [worker.partition("/")[0] for (worker,) in rows]
+    return [worker_of(run) for (run,) in rows]
 
 
 def wait_for(condition, timeout: float = 120) -> None:
