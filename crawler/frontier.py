@@ -7,7 +7,9 @@ conditionally, with its validators), known and unchanged, or outside the window.
 sitemap is read, it names the archived URLs that the sitemaps dropped (their deletion is
 checked with a conditional request). A nightly run reads only the child sitemaps that can hold
 new URLs; every child, and so the check for deletions, is read by a sweep: on every backfill,
-and when the last sweep is ``NEWSARCHIVE_DELETION_SWEEP_DAYS`` old (``sweep_due``). The spider
+and when the last sweep is ``NEWSARCHIVE_DELETION_SWEEP_DAYS`` old (``sweep_due``). Once
+discovery is done, a nightly run asks archived articles again by the revisit policy
+(``due_revisits``), for the edits and deletions no source reported. The spider
 (crawler/spiders/news.py) turns these answers into requests and counts them.
 
 It is also the one home of "is this an article URL?" (``is_article``).
@@ -15,11 +17,13 @@ It is also the one home of "is this an article URL?" (``is_article``).
 
 from __future__ import annotations
 
+import math
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,6 +49,9 @@ NOT_ARTICLE_SITEMAP = re.compile(
 # A nightly run at a fixed hour starts a little earlier or later each night: a sweep due every
 # 7 days is due from 6.5 days after the last one.
 SWEEP_SLACK = timedelta(hours=12)
+SLACK_DAYS = SWEEP_SLACK / timedelta(days=1)
+# An article is revisited every this share of its age (see revisit_interval).
+REVISIT_AGE_SHARE = 4
 _NUMBER = re.compile(r"\d+")
 # Without configured patterns: a dated permalink, a numeric id, or a long slug.
 _DATED = re.compile(r"/(19|20)\d{2}/\d{1,2}/(\d{1,2}/)?[^/]+/?$")
@@ -121,6 +128,44 @@ def sweep_due(last_sweep: str | None, days: float, now: datetime) -> bool:
     return now - datetime.fromisoformat(last_sweep) >= timedelta(days=days) - SWEEP_SLACK
 
 
+def revisit_interval(age_days: float, days: float) -> float:
+    """Days between two revisits of an article ``age_days`` old: corrections come early, so a
+    quarter of its age, at least a day, at most ``days``."""
+    return min(days, max(1.0, age_days / REVISIT_AGE_SHARE))
+
+
+def due_revisits(known: Mapping[str, Known], now: datetime, days: float) -> list[str]:
+    """The archived articles to ask again tonight (the revisit policy), the most overdue first:
+    those not seen for their ``revisit_interval``; and a rolling slice of the old ones, each on
+    its night of a ``days``-night cycle (by a hash of its URL), so that a backfill's thousands
+    do not all fall due on one night. Not those seen in the last day; ``days`` 0: none."""
+    if days <= 0:
+        return []
+    cycle = max(1, math.ceil(days))
+    tonight = now.toordinal() % cycle
+    due = []
+    for url, facts in known.items():
+        if not (facts.article and facts.canonical) or facts.gone_at:
+            continue
+        elapsed = (now - _moment(facts.last_seen)) / timedelta(days=1)
+        if elapsed < 1 - SLACK_DAYS:
+            continue
+        published = _moment(facts.published) if facts.published else None
+        age = (now - published) / timedelta(days=1) if published else math.inf
+        interval = revisit_interval(age, days)
+        on_its_night = interval >= days and zlib.crc32(url.encode()) % cycle == tonight
+        if on_its_night or elapsed >= interval - SLACK_DAYS:
+            due.append((elapsed / interval, url))
+    due.sort(reverse=True)
+    return [url for _, url in due]
+
+
+def _moment(text: str) -> datetime:
+    """An ISO date or moment of the archive as an aware datetime (UTC where it names no zone)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def sitemap_series(url: str) -> tuple[str, tuple[int, ...]]:
     """(the series, the number in it) of a child sitemap: ``/wp-sitemap-posts-post-3.xml`` is
     number (3,) of ``/wp-sitemap-posts-post-#.xml``, ``/sitemap.xml?page=2`` (2,) of
@@ -156,10 +201,12 @@ class Frontier:
         self.answered: set[str] = set()  # ... that came back, as a response or an error
         self.route_urls: dict[str, set[str]] = defaultdict(set)  # route -> article URLs it offered
         self.learned_shapes: set[str] = set()  # URL shapes of articles that routes other than listings showed
+        self.article_shapes: set[str] = set()  # ... that routes listing only articles showed
         self.pending_sitemaps = 0
         self.swept = False  # every sitemap was read, and the archive compared with their union
         self.sitemaps_complete = True  # none failed nor was left unread: their union is the site's list
         self.sitemap_urls: set[str] = set()  # canonical URLs listed by (non-news) sitemaps
+        self.revisits_deferred = 0  # due for a revisit, beyond the night's budget
 
     # -- scope and shape ---------------------------------------------------------------
 
@@ -183,7 +230,8 @@ class Frontier:
             return True
         if route == "listing" and self.learned_shapes:
             return url_shape(url) in self.learned_shapes
-        return looks_like_article(path)
+        # Sitemaps list every page, but a shape the feeds' articles have is an article's (a short slug).
+        return looks_like_article(path) or (route == "sitemap" and url_shape(url) in self.article_shapes)
 
     def may_list_articles(self, sitemap_url: str) -> bool:
         """Whether a child sitemap of an index may list articles (not the categories', tags',
@@ -237,6 +285,8 @@ class Frontier:
             hints.setdefault(key, value)
         if route != "listing":
             self.learned_shapes.add(url_shape(url))
+        if route in ARTICLE_ROUTES:
+            self.article_shapes.add(url_shape(url))
         known = self.known.get(url)
 
         def answer(verdict: Verdict) -> Offer:
@@ -276,6 +326,17 @@ class Frontier:
         """Archived URLs that discovery offered and the run did not fetch again."""
         return sum(url in self.known and url not in self.fetching for url in self.offered)
 
+    def revisits(self, now: datetime, days: float, budget: int) -> list[str]:
+        """The archived articles to ask again (``due_revisits``) that this run has not requested,
+        at most ``budget`` (the others are ``revisits_deferred``); each is marked as requested.
+        None in a backfill or a probe."""
+        if self.mode != "crawl":
+            return []
+        due = due_revisits({u: k for u, k in self.known.items() if u not in self.fetching}, now, days)
+        urls, self.revisits_deferred = due[: max(budget, 0)], max(len(due) - max(budget, 0), 0)
+        self.fetching.update(urls)
+        return urls
+
     # -- deletions -----------------------------------------------------------------------
 
     def sitemap_requested(self) -> None:
@@ -302,7 +363,11 @@ class Frontier:
             or self.mode == "probe"
         ):
             return []
-        alive = {url for url, known in self.known.items() if known.canonical and known.gone_at is None}
+        alive = {
+            url
+            for url, known in self.known.items()
+            if known.article and known.canonical and not known.gone_at
+        }
         missing = alive - self.sitemap_urls - self.fetching
         self.sitemap_urls = set()  # once per run
         self.swept = True

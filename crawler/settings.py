@@ -106,6 +106,13 @@ NEWSARCHIVE_CONTENT = "api"
 # its numbered series); every sitemap, and the check for articles deleted from the site, is read
 # on every backfill and when the last such sweep is this many days old. 0: every run.
 NEWSARCHIVE_DELETION_SWEEP_DAYS = 7
+# The revisit policy (crawler/frontier.py, due_revisits): edits and deletions that no source
+# reports (no WordPress API, a sitemap whose lastmod does not move) are found by asking archived
+# articles again, conditionally (a 304 costs no extraction): each article at least every this
+# many days, recent ones more often (a week-old one every 2 days), 0: never; and at most this
+# many such requests a night per site, the most overdue first.
+NEWSARCHIVE_REVISIT_DAYS = 30
+NEWSARCHIVE_REVISIT_BUDGET = 500
 NEWSARCHIVE_MAX_API_PAGES = 1000  # WordPress API pages of 100 posts: 100,000 posts
 URLLENGTH_LIMIT = 1024  # news URLs are short; trap URLs grow
 COOKIES_ENABLED = False  # news pages need no session, and cookies invite session traps

@@ -30,12 +30,14 @@ from storage.dedupe import (
 )
 from storage.fingerprint import content_hash
 from storage.reader import ArchiveReader
-from storage.records import Article, Capture, Outcome, utcnow
+from storage.records import Article, Capture, Outcome, utcnow, validators
 from storage.search import index_article, unindex_article
 from storage.urls import canonicalize
 
 # The finish reason of a run whose process stopped without ending it (``interrupted``).
 LOST = "lost"
+# The outcome of a page that is not HTML (a PDF a sitemap lists): remembered, as no article.
+NOT_HTML = "not_html"
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ class Archive(ArchiveReader):
                 },
                 ignore=True,
             )
+        self.db.execute("delete from non_articles where url in (?, ?)", [canonical_url, fetched_url])
         if stored.outcome is not Outcome.ALIAS:
             self._link_translations(stored.article_id, article.translations)
             self._link_back(stored.article_id, canonical_url, article.language, article.translations)
@@ -228,6 +231,7 @@ class Archive(ArchiveReader):
         with self.transaction():
             insert_capture(self.db.conn, capture, site, crawl_id, None)
             self._record(crawl_id, capture.url, "not_article", capture.status, None, capture.fetched_at)
+            self._remember_non_article(site, capture.url, "not_article", capture.fetched_at, capture.headers)
 
     def revisit(self, capture: Capture, crawl_id: int | None = None) -> int | None:
         """When ``capture`` has the bytes of its URL's last capture (of an archived article):
@@ -250,6 +254,10 @@ class Archive(ArchiveReader):
         with self.transaction():
             if row is not None:
                 self.db.table("articles").update(row["id"], {"last_seen": seen, "gone_at": None})
+            else:
+                self.db.execute(
+                    "update non_articles set last_seen = ? where url = ?", [seen, canonicalize(url)]
+                )
             self._record(crawl_id, url, Outcome.UNCHANGED, 304, None, seen)
         return row["id"] if row else None
 
@@ -259,6 +267,7 @@ class Archive(ArchiveReader):
         with self.transaction():
             if row is not None and row["gone_at"] is None:
                 self.db.table("articles").update(row["id"], {"gone_at": seen})
+            self.db.execute("delete from non_articles where url = ?", [canonicalize(url)])
             self._record(crawl_id, url, Outcome.GONE, status, None, seen)
         return row["id"] if row else None
 
@@ -271,9 +280,23 @@ class Archive(ArchiveReader):
         reason: str | None = None,
     ) -> None:
         """Record why a URL of a run stored nothing: ``outcome`` (not_article, too_large,
-        timeout, http_error, extract_timeout, ...), the HTTP status, the error's message."""
+        timeout, http_error, extract_timeout, ...), the HTTP status, the error's message. A
+        page that is not HTML is remembered as no article (``non_articles``)."""
         with self.transaction():
-            self._record(crawl_id, url, outcome, status, reason, utcnow())
+            self._record(crawl_id, url, outcome, status, reason, seen := utcnow())
+            if outcome == NOT_HTML and (crawl := self._crawl_site(crawl_id)):
+                self._remember_non_article(crawl, url, outcome, seen, {})
+
+    def _remember_non_article(
+        self, site: str, url: str, outcome: str, seen: str, headers: Mapping[str, str]
+    ) -> None:
+        etag, last_modified = validators(headers)
+        row = {"url": canonicalize(url), "site": site, "outcome": outcome, "last_seen": seen}
+        self.db.table("non_articles").upsert({**row, "etag": etag, "last_modified": last_modified}, pk="url")
+
+    def _crawl_site(self, crawl_id: int | None) -> str | None:
+        row = self.db.execute("select site from crawls where id = ?", [crawl_id]).fetchone()
+        return row[0] if row else None
 
     def _record(
         self, crawl_id: int | None, url: str, outcome: str, status: int | None, reason: str | None, at: str

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Self
 
 from storage.captures import latest_captures
-from storage.records import Known, StoredCapture
+from storage.records import Known, StoredCapture, validators
 from storage.schema import open_database
 
 
@@ -35,10 +35,11 @@ class ArchiveReader:
 
     def known_urls(self, site: str) -> dict[str, Known]:
         """Every canonical URL that already leads to an article of ``site``, with what the
-        last capture of that article said (for conditional requests)."""
+        last capture of that article said (for conditional requests), and the URLs fetched for
+        articles' that held none (``non_articles``)."""
         rows = self.db.execute(
             """
-            select u.url, u.url = a.url, a.last_seen, a.gone_at, p.headers
+            select u.url, u.url = a.url, a.last_seen, a.gone_at, p.headers, a.published
             from article_urls u
             join articles a on a.id = u.article_id
             left join pages p on p.id = (select max(id) from pages where article_id = u.article_id)
@@ -47,11 +48,14 @@ class ArchiveReader:
             [site],
         )
         known = {}
-        for url, canonical, last_seen, gone_at, headers in rows:
-            headers = {k.lower(): v for k, v in json.loads(headers or "{}").items()}
-            known[url] = Known(
-                last_seen, bool(canonical), gone_at, headers.get("etag"), headers.get("last-modified")
-            )
+        for url, canonical, last_seen, gone_at, headers, published in rows:
+            etag, last_modified = validators(json.loads(headers or "{}"))
+            known[url] = Known(last_seen, bool(canonical), gone_at, etag, last_modified, True, published)
+        others = self.db.execute(
+            "select url, last_seen, etag, last_modified from non_articles where site = ?", [site]
+        )
+        for url, last_seen, etag, last_modified in others:
+            known.setdefault(url, Known(last_seen, True, None, etag, last_modified, article=False))
         return known
 
     def sites(self) -> list[str]:

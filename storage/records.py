@@ -122,6 +122,14 @@ class Known:
     gone_at: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    article: bool = True  # else a page fetched for an article's that holds none (non_articles)
+    published: str | None = None  # the article's publication date, for the revisit policy
+
+
+def validators(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(ETag, Last-Modified) of a response's headers, whatever their case."""
+    lower = {key.lower(): value for key, value in headers.items()}
+    return lower.get("etag"), lower.get("last-modified")
 
 
 def utcnow() -> str:

@@ -11,7 +11,7 @@ from storage.search import ANALYZER, build_index
 
 # Bumped by every change of the tables below; PRAGMA user_version holds the file's version.
 # An older archive is upgraded in place by MIGRATIONS; a newer one is refused.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 # How long a writer waits for another connection's lock before failing (SQLite's busy timeout).
 BUSY_TIMEOUT_MS = 30_000
@@ -172,6 +172,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         _create_outcomes(db)
         _add_crawl_worker(db)
         _record_deletion_sweeps(db)
+        _remember_non_articles(db)
         _create_near_sketches(db)
         _create_search_index(db)
         _index_what_people_open(db)
@@ -202,6 +203,19 @@ def _create_outcomes(db: sqlite_utils.Database) -> None:
     )
     db.table("outcomes").create_index(["crawl_id", "outcome"], if_not_exists=True)
     db.table("outcomes").create_index(["url"], if_not_exists=True)
+
+
+def _remember_non_articles(db: sqlite_utils.Database) -> None:
+    """URLs fetched for an article's that hold none (a category page a sitemap lists, a PDF),
+    with their validators: a nightly run asks for them again only when their source says they
+    changed, and then conditionally."""
+    db.table("non_articles").create(
+        {"url": str, "site": str, "outcome": str, "last_seen": str, "etag": str, "last_modified": str},
+        pk="url",
+        not_null={"site", "outcome", "last_seen"},
+        if_not_exists=True,
+    )
+    db.table("non_articles").create_index(["site"], if_not_exists=True)
 
 
 def _add_year(db: sqlite_utils.Database) -> None:
@@ -391,6 +405,7 @@ MIGRATIONS = {
     9: _record_extraction_paths,
     10: _search_as_people_write,
     11: _record_deletion_sweeps,
+    12: _remember_non_articles,
 }
 
 

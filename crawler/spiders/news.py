@@ -42,7 +42,7 @@ from crawler.frontier import Frontier, Offer, Verdict, requested_url, sweep_due
 from crawler.items import ApiPosts, FetchedPage, NotStored
 from crawler.paths import archive_file, sites_file
 from crawler.sites import Site, load_sites, select_sites
-from storage.archive import Archive
+from storage.archive import NOT_HTML, Archive
 from storage.handover import read_known
 from storage.records import Known
 from storage.urls import canonicalize
@@ -79,6 +79,7 @@ class NewsSpider(scrapy.Spider):
         self.mode = mode
         self.allowed_domains = list(site.allowed_domains)
         self.consecutive_failures = 0  # requests in a row that got no answer at all
+        self.revisited = False  # the revisit policy's requests are made (once discovery is done)
         self.api_roots: set[str] = set()
         self.robots_seen: set[str] = set()
         # Content from the API: what waits for the API to be read, since a post it stores needs
@@ -318,7 +319,7 @@ class NewsSpider(scrapy.Spider):
             self._count("not_html")
             self.logger.debug("Not an HTML page: %s", response.url)
             content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
-            yield NotStored(response.url, "not_html", response.status, content_type or "no Content-Type")
+            yield NotStored(response.url, NOT_HTML, response.status, content_type or "no Content-Type")
             return
         translations = [discovery.Link(url) for url in discovery.alternate_languages(response)]
         yield from self._article_requests(translations, "hreflang")
@@ -366,6 +367,32 @@ class NewsSpider(scrapy.Spider):
             for request in self._release():
                 self.crawler.engine.crawl(request)
             raise DontCloseSpider
+        if not self.revisited:
+            self.revisited = True
+            revisits = list(self._revisits())
+            for request in revisits:
+                self.crawler.engine.crawl(request)
+            if revisits:
+                raise DontCloseSpider
+
+    def _revisits(self) -> Iterable[scrapy.Request]:
+        """Once discovery is done: the archived articles the revisit policy asks again
+        (conditionally), unless a WordPress API listed what changed since the last run
+        (``modified_after``), or the crawl is distributed (each worker would ask its own)."""
+        if self.settings.get("NEWSARCHIVE_REDIS_URL") or (self.api_roots and not self.api_failed):
+            return
+        budget = self.settings.getint("NEWSARCHIVE_REVISIT_BUDGET")
+        urls = self.frontier.revisits(
+            datetime.now(UTC), self.settings.getfloat("NEWSARCHIVE_REVISIT_DAYS"), budget
+        )
+        if deferred := self.frontier.revisits_deferred:
+            self._count("revisit_deferred", deferred)
+            self.logger.info(
+                "Revisiting %d articles; %d more are due (NEWSARCHIVE_REVISIT_BUDGET)", budget, deferred
+            )
+        for url in urls:
+            self._count("refetch/revisit")
+            yield self._refetch_request(url, self.frontier.known[url], {})
 
     def closed(self, reason: str) -> None:
         self.crawler.stats.set_value(stats.SKIPPED_KNOWN, self.frontier.skipped_known())
