@@ -206,6 +206,7 @@ class Frontier:
         self.swept = False  # every sitemap was read, and the archive compared with their union
         self.sitemaps_complete = True  # none failed nor was left unread: their union is the site's list
         self.sitemap_urls: set[str] = set()  # canonical URLs listed by (non-news) sitemaps
+        self.read_sitemaps: set[str] = set()  # ... and the sitemaps that listed them
         self.revisits_deferred = 0  # due for a revisit, beyond the night's budget
 
     # -- scope and shape ---------------------------------------------------------------
@@ -342,35 +343,40 @@ class Frontier:
     def sitemap_requested(self) -> None:
         self.pending_sitemaps += 1
 
-    def sitemap_read(self, links: Sequence[Link] = (), *, failed: bool = False) -> list[str]:
-        """A sitemap came back with its page ``links``, or ``failed`` (a guessed location that
-        is not there is no failure: not read, not counted). Once the last one is in: the
-        archived URLs to check for deletion (see dropped_from_sitemaps)."""
+    def sitemap_read(self, links: Sequence[Link] = (), *, failed: bool = False, url: str = "") -> list[str]:
+        """The sitemap at ``url`` came back with its page ``links``, or ``failed`` (a guessed
+        location that is not there is no failure: not read, not counted). Once the last one is
+        in: the archived URLs to check for deletion (see dropped_from_sitemaps)."""
         self.pending_sitemaps -= 1
         self.sitemaps_complete &= not failed
         if not any("published" in link.hints for link in links):  # news sitemaps list days only
-            self.sitemap_urls.update(canonicalize(link.url) for link in links)
+            listed = {canonicalize(link.url) for link in links}
+            self.sitemap_urls |= listed
+            if listed and not failed:
+                self.read_sitemaps.add(url)
+            for page in listed & self.offered.keys():  # where the archive will say it was listed
+                self.offered[page].setdefault("sitemap", url)
         return self.dropped_from_sitemaps()
 
     def dropped_from_sitemaps(self) -> list[str]:
-        """Once every sitemap is read, and all of them were: the archived articles they no
-        longer list, when they list nearly all the others (SITEMAP_COVERAGE). Once per run; each
-        is marked as requested."""
-        if (
-            self.pending_sitemaps
-            or not self.sitemaps_complete
-            or not self.sitemap_urls
-            or self.mode == "probe"
-        ):
+        """Once every sitemap is read: the archived articles they no longer list, when they list
+        nearly all the others (SITEMAP_COVERAGE). Where some sitemap failed or was left unread,
+        only among the articles that the sitemaps read listed when they were fetched: one
+        unreadable sitemap does not hide the deletions the others show. Once per run; each is
+        marked as requested."""
+        if self.pending_sitemaps or not self.sitemap_urls or self.mode == "probe":
             return []
         alive = {
             url
             for url, known in self.known.items()
-            if known.article and known.canonical and not known.gone_at
+            if known.article
+            and known.canonical
+            and not known.gone_at
+            and (self.sitemaps_complete or known.sitemap in self.read_sitemaps)
         }
         missing = alive - self.sitemap_urls - self.fetching
         self.sitemap_urls = set()  # once per run
-        self.swept = True
+        self.swept = self.sitemaps_complete
         if not alive or len(missing) > (1 - SITEMAP_COVERAGE) * len(alive):
             return []
         for url in missing:

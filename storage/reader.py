@@ -35,11 +35,12 @@ class ArchiveReader:
 
     def known_urls(self, site: str) -> dict[str, Known]:
         """Every canonical URL that already leads to an article of ``site``, with what the
-        last capture of that article said (for conditional requests), and the URLs fetched for
+        last capture of that article said (for conditional requests) and the sitemap that listed
+        it then, and the URLs fetched for
         articles' that held none (``non_articles``)."""
         rows = self.db.execute(
             """
-            select u.url, u.url = a.url, a.last_seen, a.gone_at, p.headers, a.published
+            select u.url, u.url = a.url, a.last_seen, a.gone_at, p.headers, a.published, p.hints
             from article_urls u
             join articles a on a.id = u.article_id
             left join pages p on p.id = (select max(id) from pages where article_id = u.article_id)
@@ -48,9 +49,12 @@ class ArchiveReader:
             [site],
         )
         known = {}
-        for url, canonical, last_seen, gone_at, headers, published in rows:
+        for url, canonical, last_seen, gone_at, headers, published, hints in rows:
             etag, last_modified = validators(json.loads(headers or "{}"))
-            known[url] = Known(last_seen, bool(canonical), gone_at, etag, last_modified, True, published)
+            sitemap = json.loads(hints or "{}").get("sitemap")
+            known[url] = Known(
+                last_seen, bool(canonical), gone_at, etag, last_modified, True, published, sitemap
+            )
         others = self.db.execute(
             "select url, last_seen, etag, last_modified from non_articles where site = ?", [site]
         )

@@ -124,6 +124,7 @@ class Known:
     last_modified: str | None = None
     article: bool = True  # else a page fetched for an article's that holds none (non_articles)
     published: str | None = None  # the article's publication date, for the revisit policy
+    sitemap: str | None = None  # the sitemap that listed it when it was last fetched
 
 
 def validators(headers: Mapping[str, str]) -> tuple[str | None, str | None]:

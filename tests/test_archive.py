@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storage.archive import Archive
-from storage.records import Article, Capture, Outcome
+from storage.records import Article, Capture, Known, Outcome
 from storage.schema import SCHEMA_VERSION, SchemaError
 from storage.search import search_query
 
@@ -594,3 +594,36 @@ def test_an_article_recovered_from_a_refused_page_is_stored_with_that_capture(ar
     assert [(c.article_id, c.page_id) for c in archive.latest_captures(["org"])] == [
         (stored.article_id, refused.page_id)
     ]
+
+
+def test_pages_that_hold_no_article_are_remembered_with_their_validators(archive):
+    crawl = archive.start_crawl("org", "crawl")
+    tags = "https://example.org/en/tags/education-and-culture-of-the-region/"
+    page = Capture(
+        tags,
+        200,
+        {"ETag": '"v1"', "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"},
+        b"<p>",
+        "2024-01-01T00:00:00+00:00",
+    )
+    archive.refuse(page, "org", crawl)
+    archive.record_outcome(
+        crawl, "https://example.org/files/report-2023.pdf", "not_html", 200, "application/pdf"
+    )
+    archive.record_outcome(
+        crawl, "https://example.org/en/broken/", "http_error", 500, "boom"
+    )  # may come back
+    known = archive.known_urls("org")
+    assert set(known) == {tags, "https://example.org/files/report-2023.pdf"}
+    assert known[tags] == Known(
+        "2024-01-01T00:00:00+00:00", etag='"v1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT", article=False
+    )
+    archive.touch(tags, "2024-02-01T00:00:00+00:00", crawl)  # a 304: seen again
+    assert archive.known_urls("org")[tags].last_seen == "2024-02-01T00:00:00+00:00"
+    # the page becomes an article (its theme changed): it is remembered as one
+    archive.store(article(url=tags), capture(tags, "2024-03-01T00:00:00+00:00"), crawl)
+    assert archive.known_urls("org")[tags].article
+    assert archive.db["non_articles"].count == 1
+    archive.mark_gone("https://example.org/files/report-2023.pdf", "2024-03-01T00:00:00+00:00", 404, crawl)
+    assert archive.db["non_articles"].count == 0  # gone: forgotten (its outcome recorded)
+    assert archive.known_urls("other") == {}

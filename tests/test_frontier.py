@@ -4,12 +4,21 @@ new / known / changed, the backfill's window, once per run, and the deletions si
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from crawler.discovery import Link
-from crawler.frontier import Frontier, Verdict, changed_since, looks_like_article, sitemap_series, sweep_due
+from crawler.frontier import (
+    Frontier,
+    Verdict,
+    changed_since,
+    due_revisits,
+    looks_like_article,
+    revisit_interval,
+    sitemap_series,
+    sweep_due,
+)
 from crawler.sites import Site
 from storage.records import Known
 
@@ -55,6 +64,30 @@ def test_feeds_list_articles_and_teach_listings_their_shape():
     )  # a feed lists articles
     assert f.is_article("https://example.org/en/node/8", "listing")  # the shape the feed showed
     assert not f.is_article(ARTICLE, "listing")  # now only that shape counts on listings
+
+
+def test_a_sitemap_url_of_the_shape_the_feeds_showed_is_an_article():
+    f = frontier()
+    short = "https://example.org/posts/visit/"  # a generator's short slug: no article's looks
+    assert f.offer(Link(short), "sitemap").verdict is Verdict.NOT_ARTICLE
+    f.offer(Link("https://example.org/posts/forum/"), "feed")
+    assert f.offer(Link(short), "sitemap").verdict is Verdict.NEW
+    # a shape only a sitemap showed does not make its other pages articles
+    f.offer(Link("https://example.org/en/about-the-regional-office-and-its-staff/"), "sitemap")
+    assert f.offer(Link("https://example.org/en/contact/"), "sitemap").verdict is Verdict.NOT_ARTICLE
+
+
+def test_a_page_that_held_no_article_is_asked_again_only_when_its_source_says_it_changed():
+    page = "https://example.org/en/2024/03/05/a-gallery-of-the-visit/"
+    other = Known(SEEN, etag='"abc"', article=False)
+    f = frontier({page: other})
+    assert f.offer(Link(page, {"modified": "2024-03-01"}), "sitemap").verdict is Verdict.KNOWN
+    changed = frontier({page: other}).offer(Link(page, {"modified": "2024-03-07"}), "sitemap")
+    assert changed.verdict is Verdict.CHANGED and changed.known.etag == '"abc"'
+    # and it is no article whose absence from the sitemaps would be a deletion
+    f = frontier({**archived(20), page: other})
+    f.sitemap_requested()
+    assert f.sitemap_read([Link(url) for url in archived(20)]) == []
 
 
 @pytest.mark.parametrize(
@@ -281,3 +314,94 @@ def test_a_sweep_reads_every_sitemap_and_looks_for_deletions():
     assert sweep.swept
     # a first run (nothing since) reads every sitemap too
     assert frontier(sweep=False).sitemaps_to_read(INDEX) == INDEX
+
+
+def listed_by(sitemap: str, count: int, start: int = 1) -> dict[str, Known]:
+    return {
+        f"https://example.org/en/2024/01/{i:02d}/story-{i}/": Known(SEEN, sitemap=sitemap)
+        for i in range(start, start + count)
+    }
+
+
+@pytest.mark.parametrize("other", ["failed", "unread"])
+def test_one_sitemap_failing_or_unread_hides_only_the_deletions_of_its_own_urls(other):
+    first, second = "https://example.org/s-1.xml", "https://example.org/s-2.xml"
+    known = {**listed_by(first, 20), **listed_by(second, 20, start=21)}
+    f = frontier(known, since=SEEN, sweep=other == "failed")
+    index = [Link(first, {"modified": "2024-03-07"}), Link(second, {"modified": "2024-03-01"})]
+    to_read = f.sitemaps_to_read(index)
+    assert [link.url for link in to_read] == ([first, second] if other == "failed" else [first])
+    for _ in to_read:
+        f.sitemap_requested()
+    if other == "failed":
+        f.sitemap_read(failed=True, url=second)
+    # the first sitemap no longer lists its story 20; the second's URLs are not suspected
+    assert f.sitemap_read([Link(url) for url in sorted(known)[:19]], url=first) == [
+        "https://example.org/en/2024/01/20/story-20/"
+    ]
+    assert not f.swept  # not a sweep: the deletions of what the second lists are not known
+
+
+def test_the_sitemap_that_lists_an_article_rides_with_its_request():
+    f = frontier()
+    f.sitemap_requested()
+    offer = f.offer(Link(ARTICLE), "feed")
+    f.sitemap_read([Link(ARTICLE)], url="https://example.org/sitemap.xml")
+    assert offer.hints["sitemap"] == "https://example.org/sitemap.xml"  # stored with its capture
+
+
+NOW = datetime(2024, 6, 1, 2, 0, tzinfo=UTC)
+
+
+def seen(days_ago: float, published_days_ago: float | None = None) -> Known:
+    published = (NOW - timedelta(days=published_days_ago)).isoformat() if published_days_ago else None
+    return Known((NOW - timedelta(days=days_ago)).isoformat(), published=published)
+
+
+@pytest.mark.parametrize(("age", "interval"), [(0.5, 1), (2, 1), (8, 2), (40, 10), (119, 29.75), (3000, 30)])
+def test_an_article_is_revisited_every_quarter_of_its_age_between_a_day_and_the_cycle(age, interval):
+    assert revisit_interval(age, 30) == interval
+
+
+def test_recent_articles_are_revisited_more_often_than_old_ones():
+    known = {
+        "https://example.org/yesterday": seen(1, published_days_ago=2),  # due daily
+        "https://example.org/last-week": seen(1, published_days_ago=8),  # every 2 days: not yet
+        "https://example.org/last-week-2": seen(2, published_days_ago=9),  # due
+        "https://example.org/just-seen": seen(0.1, published_days_ago=1),  # seen in the last day
+        "https://example.org/last-year": seen(31),  # overdue: a month unseen
+        "https://example.org/gone": Known((NOW - timedelta(days=40)).isoformat(), gone_at="2024-01-01"),
+        "https://example.org/alias": Known((NOW - timedelta(days=40)).isoformat(), canonical=False),
+        "https://example.org/no-article": Known((NOW - timedelta(days=40)).isoformat(), article=False),
+    }
+    # the most overdue first: 31 days of a 30-day interval, 1 of 1, then 2 of 2.25
+    assert due_revisits(known, NOW, 30) == [
+        "https://example.org/last-year",
+        "https://example.org/yesterday",
+        "https://example.org/last-week-2",
+    ]
+    assert due_revisits(known, NOW, 0) == []  # 0: never
+
+
+def test_old_articles_are_revisited_in_a_rolling_slice_each_in_a_cycle_of_nights():
+    # a backfill's 3,000 old articles, all seen on one day: a thirtieth of them each night
+    known = {f"https://example.org/en/2020/story-{i}/": seen(1, published_days_ago=1500) for i in range(3000)}
+    nights = []
+    for night in range(60):
+        tonight = NOW + timedelta(days=night)
+        nights.append(due_revisits(known, tonight, 30))
+        for url in nights[-1]:  # a 304: seen tonight
+            known[url] = Known(tonight.isoformat(), published=known[url].published)
+    assert all(60 <= len(urls) <= 140 for urls in nights)
+    for cycle in (nights[:30], nights[30:]):
+        revisited = [url for urls in cycle for url in urls]
+        assert len(revisited) == len(set(revisited)) == 3000  # each once in each cycle
+
+
+def test_the_nightly_budget_takes_the_most_overdue_and_defers_the_rest():
+    known = {f"https://example.org/story-{days}/": seen(days) for days in range(31, 41)}
+    f = frontier(known)
+    assert f.revisits(NOW, 30, budget=3) == [f"https://example.org/story-{days}/" for days in (40, 39, 38)]
+    assert f.revisits_deferred == 7
+    assert {f"https://example.org/story-{days}/" for days in (40, 39, 38)} <= f.fetching
+    assert frontier(known, "backfill").revisits(NOW, 30, 3) == []  # nightly runs only

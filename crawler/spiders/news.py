@@ -233,7 +233,7 @@ class NewsSpider(scrapy.Spider):
         for child in to_read:
             yield self._sitemap_request(child.url, depth)
         yield from self._article_requests(pages, "sitemap")
-        yield from self._refetch_dropped(self.frontier.sitemap_read(pages))
+        yield from self._refetch_dropped(self.frontier.sitemap_read(pages, url=response.url))
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request | NotStored]:
         self._count_request("feed")
