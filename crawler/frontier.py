@@ -41,9 +41,10 @@ ARTICLE_ROUTES = frozenset({"feed", "api", "hreflang"})
 # least this share of the archived URLs (news sitemaps, for one, list just the last days).
 SITEMAP_COVERAGE = 0.9
 
-# Child sitemaps of an index that list no articles: categories, tags, authors, static pages.
+# Child sitemaps of an index that list no articles (categories, tags, authors, static pages), or
+# only some of the site's feed's (a static generator's feed per category or author).
 NOT_ARTICLE_SITEMAP = re.compile(
-    r"taxonom|categor|post_tag|[-_/]tags?[-_.]|users?[-_.]|authors?[-_.]|attachment|posts-page-|page-sitemap",
+    r"taxonom|categor|post_tag|[-_/]tags?[-_./]|users?[-_./]|authors?[-_./]|attachment|posts-page-|page-sitemap",
     re.IGNORECASE,
 )
 # A nightly run at a fixed hour starts a little earlier or later each night: a sweep due every

@@ -124,6 +124,9 @@ def test_article_urls_are_guessed_from_their_shape(path, is_article):
         ("/post_tag-sitemap.xml", False),
         ("/wp-sitemap-users-1.xml", False),
         ("/page-sitemap.xml", False),
+        ("/fr/authors/jane-doe.xml", False),  # a generator's feed per author, or per tag
+        ("/tags/education.xml", False),
+        ("/ar/rss.xml", True),
     ],
 )
 def test_child_sitemaps_of_taxonomies_and_pages_are_not_read(sitemap, lists_articles):

@@ -128,6 +128,7 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     # The crawl's limits, as this run's settings (crawler/settings.py) say.
@@ -354,6 +355,14 @@ class NewsSpider(scrapy.Spider):
                 # The site is down or the network is gone: each request left would only time
                 # out. What is stored stays; the next run fetches the rest.
                 raise CloseSpider("site_unreachable")
+
+    def request_dropped(self, request: scrapy.Request) -> None:
+        """The scheduler dropped a request for a URL already requested: a sitemap that two
+        indexes list, or a feed (announced by a page) that an index lists as a sitemap, is read
+        once; it is no longer waited for."""
+        if "sitemap_depth" in request.meta:
+            for url_request in self._refetch_dropped(self.frontier.sitemap_read()):
+                self.crawler.engine.crawl(url_request)
 
     def response_received(self, response: Response, request: scrapy.Request) -> None:
         """Any answer, even an error page, shows that the site is reachable."""
