@@ -2,25 +2,34 @@
 
 Each site is served on 127.0.0.1 and crawled twice by `newsarchive crawl` from its start URL
 alone (politeness delays off: the server is ours): the first run archives it, the second shows
-what a nightly run of the unchanged site costs.
+what a nightly run of the unchanged site costs. Then, per publishing system, a backfill, an
+unchanged night, a day of news (new posts, an edit, a deletion), and the night a month later
+when every article is due for a revisit (``nights``).
 
     .venv/bin/python bench/discovery.py
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fixture_sites import FIXTURES, OffsiteSite  # noqa: E402
+from static_sites import a_minute_later, nikola_newsroom, sample_posts  # noqa: E402
 
+from crawler.demo.articles import sample_articles  # noqa: E402
 from crawler.demo.server import DemoServer  # noqa: E402
 from crawler.demo.site import DemoSite  # noqa: E402
 from storage.urls import canonicalize  # noqa: E402
@@ -47,6 +56,95 @@ def crawl(folder: Path, *options: str, mode: str = "crawl") -> tuple[dict, float
         conn.row_factory = sqlite3.Row
         row = dict(conn.execute("select * from crawls order by id desc limit 1").fetchone())
     return row, elapsed
+
+
+CORRECTION = "A correction was published on the same day."
+
+
+@contextmanager
+def wordpress(folder: Path) -> Iterator[tuple[Callable[[], None], Callable[[], int]]]:
+    """The WordPress-shaped newsroom (1,000 posts, its REST API): (its day of news, the
+    requests it answered since the last call)."""
+    articles = sample_articles({"en": 1000})
+    with DemoServer(make_site=lambda base: DemoSite(base, articles=articles)) as server:
+        (folder / "sites.toml").write_text(
+            f"[sites.site]\nstart_urls = {json.dumps(server.site.start_urls())}\n"
+        )
+
+        def news() -> None:  # 2 new posts, an edit, a deletion
+            now = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+            fresh = [
+                dataclasses.replace(
+                    a, path=f"/en/{now:%Y/%m/%d}/fresh-{i}/", published=now - timedelta(minutes=i)
+                )
+                for i, a in enumerate(sample_articles({"en": 2}, seed=99))
+            ]
+            edited = dataclasses.replace(
+                articles[9], paragraphs=(*articles[9].paragraphs, CORRECTION), modified=now
+            )
+            kept = [edited if i == 9 else a for i, a in enumerate(articles) if i != 14]
+            server.site = DemoSite(server.base_url, articles=fresh + kept)
+
+        def answered() -> int:
+            count = len(server.requests)
+            server.requests.clear()
+            return count
+
+        yield news, answered
+
+
+@contextmanager
+def nikola(folder: Path) -> Iterator[tuple[Callable[[], None], Callable[[], int]]]:
+    """A Nikola site (57 posts in English, Arabic and French) behind nginx."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    posts = sample_posts(59)
+    with nikola_newsroom(folder, port, posts[2:]) as (site, server):
+        (folder / "sites.toml").write_text(f'[sites.site]\nstart_urls = ["{site.base}"]\n')
+
+        def news() -> None:
+            a_minute_later(time.time())  # the generator dates its files to the minute
+            site.publish(posts[1])
+            site.publish(posts[0])
+            site.edit(site.posts[9], "en", CORRECTION)
+            site.delete(site.posts[14])
+            site.build()
+
+        def answered() -> int:
+            count = len(server.requests())
+            server.mark()
+            return count
+
+        yield news, answered
+
+
+PUBLISHERS = {"WordPress, 1,000 posts": wordpress, "Nikola, 57 posts x 3 languages": nikola}
+
+
+def nights() -> None:
+    """Requests per run, as the site's server counted them, and what the day of news brought."""
+    print(
+        f"\n{'site':<32}{'articles':>9}{'backfill':>9}{'night':>7}{'news':>6}  news: new/updated/gone{'month':>7}"
+    )
+    for label, publisher in PUBLISHERS.items():
+        with tempfile.TemporaryDirectory() as name, publisher(Path(name)) as (news, answered):
+            folder = Path(name)
+            crawl(folder, mode="backfill")
+            backfill = answered()
+            crawl(folder)
+            night = answered()
+            news()
+            answered()  # not the rebuild's
+            day, _ = crawl(folder)
+            news_requests = answered()
+            with sqlite3.connect(folder / "archive.db") as conn:  # a month on: every article due
+                conn.execute("update articles set last_seen = datetime(last_seen, '-31 days') || '+00:00'")
+                articles = conn.execute("select count(*) from articles").fetchone()[0]
+            crawl(folder)
+            month = answered()
+        seen = f"{day['new']}/{day['updated']}/{day['gone']}"
+        print(f"{label:<32}{articles:>9}{backfill:>9}{night:>7}{news_requests:>6}  {seen:>22}{month:>7}")
 
 
 def main() -> None:
@@ -77,4 +175,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] != ["nights"]:
+        main()
+    nights()

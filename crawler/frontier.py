@@ -37,6 +37,9 @@ from storage.urls import canonicalize, host_of
 MODES = ("crawl", "backfill", "probe")
 # Routes whose every URL is an article (sitemaps also list other pages; listings everything).
 ARTICLE_ROUTES = frozenset({"feed", "api", "hreflang"})
+# Sources that list a site's newest articles only (what a feed given as a sitemap, or a news
+# sitemap, says): their URLs do not keep a listing from paging to older ones.
+RECENT_SOURCES = frozenset({"feed", "news-sitemap"})
 # A URL missing from the sitemaps is checked for deletion only when the sitemaps list at
 # least this share of the archived URLs (news sitemaps, for one, list just the last days).
 SITEMAP_COVERAGE = 0.9
@@ -96,11 +99,18 @@ class Offer:
 _YEAR_ARCHIVE = re.compile(r"^(/[a-z]{2}([-_][a-z]{2})?)?/(19|20)\d{2}/?$", re.IGNORECASE)
 
 
-def looks_like_article(path: str) -> bool:
-    """A guess from the shape of a URL path, for sites that configure no pattern."""
+# A CMS that names its article in the query: Joomla's index.php?option=com_content&view=article&id=,
+# WordPress's plain ?p=123.
+_QUERY_ARTICLE = re.compile(r"(^|&)(view=article|p=\d+)(&|$)", re.IGNORECASE)
+
+
+def looks_like_article(path: str, query: str = "") -> bool:
+    """A guess from the shape of a URL's path and query, for sites that configure no pattern."""
     if _NOT_ARTICLE.search(path) or _YEAR_ARCHIVE.match(path):
         return False
-    return bool(_DATED.search(path) or _NUMERIC_ID.search(path) or _SLUG.search(path))
+    return bool(
+        _DATED.search(path) or _NUMERIC_ID.search(path) or _SLUG.search(path) or _QUERY_ARTICLE.search(query)
+    )
 
 
 def requested_url(meta: Mapping[str, Any], url: str) -> str:
@@ -199,6 +209,7 @@ class Frontier:
         self.sweep = sweep  # read every sitemap, not only those that can hold new URLs
         self.offered: dict[str, dict[str, str]] = {}  # canonical URL -> hints, shared with its request
         self.fetching: set[str] = set()  # canonical URLs requested in this run
+        self.listed: set[str] = set()  # ... offered by a route that lists more than the newest
         self.answered: set[str] = set()  # ... that came back, as a response or an error
         self.route_urls: dict[str, set[str]] = defaultdict(set)  # route -> article URLs it offered
         self.learned_shapes: set[str] = set()  # URL shapes of articles that routes other than listings showed
@@ -225,7 +236,7 @@ class Frontier:
         """Whether ``url``, offered by ``route``, is one of the site's articles: its configured
         patterns say so; else a route that lists only articles offered it; else it has the shape
         of the articles other routes showed; else it looks like one."""
-        path = urlsplit(url).path
+        path, query = urlsplit(url)[2:4]
         if self.site.article_patterns:
             return any(pattern.search(path) for pattern in self.site.article_patterns)
         if route in ARTICLE_ROUTES:
@@ -233,7 +244,9 @@ class Frontier:
         if route == "listing" and self.learned_shapes:
             return url_shape(url) in self.learned_shapes
         # Sitemaps list every page, but a shape the feeds' articles have is an article's (a short slug).
-        return looks_like_article(path) or (route == "sitemap" and url_shape(url) in self.article_shapes)
+        return looks_like_article(path, query) or (
+            route == "sitemap" and url_shape(url) in self.article_shapes
+        )
 
     def may_list_articles(self, sitemap_url: str) -> bool:
         """Whether a child sitemap of an index may list articles (not the categories', tags',
@@ -278,7 +291,9 @@ class Frontier:
         url = canonicalize(link.url)
         found = url not in self.route_urls[route]
         self.route_urls[route].add(url)
-        first = url not in self.offered
+        first = url not in self.listed
+        if not (route == "feed" or link.hints.get("published_source") in RECENT_SOURCES):
+            self.listed.add(url)
         hints = self.offered.setdefault(url, {})
         # How discovery knows it for an article's URL: extraction keeps a short page of a route
         # that lists articles only, or that matched the site's own article patterns.
@@ -294,7 +309,8 @@ class Frontier:
         def answer(verdict: Verdict) -> Offer:
             if verdict in (Verdict.NEW, Verdict.CHANGED):
                 self.fetching.add(url)
-            # An archived article is no news to a nightly crawl; a backfill pages to the end.
+            # News to a listing: what no route listed before in the run (a feed or a news sitemap,
+            # which show the newest only, aside), unless archived (a backfill pages to the end).
             fresh = first and (verdict is not Verdict.KNOWN or self.mode == "backfill")
             return Offer(verdict, url, hints, known, fresh, found)
 

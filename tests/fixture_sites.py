@@ -9,6 +9,8 @@ Each is generated (articles drawn by the sample newsroom's generator) and answer
 - :class:`HandMadeSite`: HTML listings only, "Older posts"/"Load more" links, articles at
   ``/media-center/press-releases/1234``, French pages in ISO-8859-1 and Arabic pages in
   windows-1256 declared only in a meta tag; no robots.txt, sitemap or feed.
+- :class:`JoomlaSite`: Joomla 4's shapes in three languages, ``?start=N``, SEF and
+  ``index.php?option=com_content`` URLs of the same articles, its ``?format=feed`` feeds.
 - :class:`TrapSite`: a short newsroom wrapped in traps: endless pagination, a calendar with a
   "next month" link forever, session ids, a redirect loop, off-site links and an off-site
   redirect, a section disallowed by robots.txt, PDFs and images.
@@ -22,7 +24,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import itertools
+import zlib
+from email.utils import format_datetime
 from html import escape
+from urllib.parse import parse_qsl
 
 from crawler.demo.articles import SampleArticle, sample_articles
 from crawler.demo.reply import Reply
@@ -200,6 +205,173 @@ class HandMadeSite:
         return listing_page(self.NAME, links, nav, head, lang=language).replace('<meta charset="UTF-8">', "")
 
 
+class JoomlaSite:
+    """Joomla 4 with its stock template (Cassiopeia), in three languages with associations:
+    category blogs at ``/index.php/LANG/news`` paged by ``?start=N`` (icon-only pager links), SEF
+    article URLs ``/index.php/LANG/news/ID-ALIAS`` with their canonical, the "latest news" module
+    linking the same articles by ``index.php?option=com_content&view=article&id=ID:ALIAS``, the
+    category's own feed at ``?format=feed&type=rss``; no sitemap; dynamic pages (no validators)
+    counting their hits."""
+
+    NAME = "Arab Organization for Culture"
+    PER_PAGE = 5
+    LANGUAGES = {"en": "en-GB", "ar": "ar-AA", "fr": "fr-FR"}
+
+    def __init__(self, base_url: str, articles: list[SampleArticle] | None = None) -> None:
+        self.base_url = base_url
+        self.articles = articles or sample_articles({"en": 18, "ar": 9, "fr": 9}, seed=5)
+        # an article keeps its id whatever is published or deleted beside it
+        self.ids = {a.path: 100 + zlib.crc32(a.path.encode()) % 90000 for a in self.articles}
+        assert len(set(self.ids.values())) == len(self.ids)
+        self.hits = itertools.count(1000)
+        by_language = {lang: [a for a in self.articles if a.language == lang] for lang in self.LANGUAGES}
+        # article i of each language is associated with article i of the others
+        self.associated = {
+            a.path: {other: by_language[other][i] for other in self.LANGUAGES if i < len(by_language[other])}
+            for lang, mine in by_language.items()
+            for i, a in enumerate(mine)
+        }
+
+    def alias(self, article: SampleArticle) -> str:
+        # Joomla makes a non-Latin title's alias from the date and time
+        return slug_of(article) if article.language != "ar" else f"{article.published:%Y-%m-%d-%H-%M-%S}"
+
+    def sef(self, article: SampleArticle) -> str:
+        return f"/index.php/{article.language}/news/{self.ids[article.path]}-{self.alias(article)}"
+
+    def non_sef(self, article: SampleArticle) -> str:
+        item = 101 + list(self.LANGUAGES).index(article.language)
+        return (
+            f"/index.php?option=com_content&amp;view=article&amp;id={self.ids[article.path]}:{self.alias(article)}"
+            f"&amp;catid=8&amp;lang={article.language}&amp;Itemid={item}"
+        )
+
+    def truth(self) -> list[dict[str, str]]:
+        rows = truth_of(self.base_url, [(self.sef(a), a) for a in self.articles])
+        return [
+            {**row, "published": a.published.isoformat()} for row, a in zip(rows, self.articles, strict=True)
+        ]
+
+    def start_urls(self) -> list[str]:
+        return [f"{self.base_url}/index.php/en/news"]
+
+    def respond(self, path: str, query: str) -> Reply | None:
+        if path == "/robots.txt":
+            disallowed = ("administrator", "bin", "cache", "cli", "components", "includes", "tmp")
+            return Reply(
+                "User-agent: *\n".join(f"Disallow: /{d}/\n" for d in disallowed).encode(), "text/plain"
+            )
+        params = dict(parse_qsl(query))
+        for language in self.LANGUAGES:
+            if path == f"/index.php/{language}/news":
+                if params.get("format") == "feed":
+                    return Reply(self._feed(language).encode(), "application/rss+xml; charset=utf-8")
+                return Reply(self._listing(language, int(params.get("start", 0))).encode())
+        for a in self.articles:
+            by_id = path == "/index.php" and params.get("view") == "article"
+            if path == self.sef(a) or (by_id and params.get("id", "").split(":")[0] == str(self.ids[a.path])):
+                return Reply(self._article(a).encode())
+        return None
+
+    def _head(self, language: str, title: str, extra: str = "") -> str:
+        return (
+            f'<!DOCTYPE html><html lang="{self.LANGUAGES[language].lower()}" dir="{"rtl" if language == "ar" else "ltr"}">'
+            f'<head><meta charset="utf-8"><meta name="generator" content="Joomla! - Open Source Content Management">'
+            f"<title>{escape(title)} - {self.NAME}</title>{extra}"
+            '<link href="/media/templates/site/cassiopeia/css/template.min.css" rel="stylesheet"></head>'
+        )
+
+    def _chrome(self, language: str) -> str:
+        switcher = "".join(
+            f'<li><a href="/index.php/{other}/news" lang="{code}">{other.upper()}</a></li>'
+            for other, code in self.LANGUAGES.items()
+        )
+        newest = [a for a in self.articles if a.language == language][:3]
+        latest = "".join(f'<li><a href="{self.non_sef(a)}">{escape(a.title)}</a></li>' for a in newest)
+        return (
+            '<header class="header container-header full-width"><nav class="navbar"><ul class="mod-menu">'
+            f'<li><a href="/index.php/{language}/">Home</a></li><li><a href="/index.php/{language}/news">News</a></li>'
+            f'<li><a href="/index.php/{language}/about">About</a></li></ul>'
+            f'<div class="mod-languages"><ul class="lang-inline">{switcher}</ul></div></nav></header>'
+            f'<div class="sidebar-right"><h3>Latest news</h3><ul class="mod-articleslatest latestnews">{latest}</ul></div>'
+        )
+
+    def _article(self, a: SampleArticle) -> str:
+        alternates = "".join(
+            f'<link href="{self.sef(other)}" rel="alternate" hreflang="{self.LANGUAGES[lang]}">'
+            for lang, other in self.associated[a.path].items()
+        )
+        canonical = f'<link href="{self.base_url}{self.sef(a)}" rel="canonical">'
+        body = "".join(f"<p>{escape(p)}</p>" for p in a.paragraphs)
+        hits = next(self.hits)  # a dynamic page: it counts its views
+        return (
+            self._head(
+                a.language, a.title, canonical + alternates + '<meta name="author" content="Press Office">'
+            )
+            + f'<body class="site com_content view-article">{self._chrome(a.language)}'
+            '<main><div class="com-content-article item-page" itemscope itemtype="https://schema.org/Article">'
+            f'<div class="page-header"><h1 itemprop="headline">{escape(a.title)}</h1></div>'
+            '<dl class="article-info text-muted"><dt class="article-info-term">Details</dt>'
+            '<dd class="createdby" itemprop="author" itemscope itemtype="https://schema.org/Person">'
+            'Written by: <span itemprop="name">Press Office</span></dd>'
+            f'<dd class="category-name">Category: <a href="/index.php/{a.language}/news" itemprop="genre">News</a></dd>'
+            f'<dd class="published"><time datetime="{a.published.isoformat()}" itemprop="datePublished">'
+            f"Published: {a.published:%d %B %Y}</time></dd>"
+            f'<dd class="hits"><meta itemprop="interactionCount" content="UserPageVisits:{hits}">Hits: {hits}</dd></dl>'
+            f'<div itemprop="articleBody" class="com-content-article__body">{body}</div></div></main>'
+            f"<footer><p>{self.NAME} &copy; 2024</p></footer></body></html>"
+        )
+
+    def _listing(self, language: str, start: int) -> str:
+        mine = [a for a in self.articles if a.language == language]
+        chosen = mine[start : start + self.PER_PAGE]
+        feed = f"/index.php/{language}/news?format=feed&amp;type=rss"
+        alternates = "".join(
+            f'<link href="/index.php/{other}/news" rel="alternate" hreflang="{code}">'
+            for other, code in self.LANGUAGES.items()
+            if other != language
+        )
+        head = f'<link href="{feed}" rel="alternate" type="application/rss+xml" title="RSS 2.0">{alternates}'
+        items = "".join(
+            f'<div class="blog-item"><h2 itemprop="name"><a href="{self.sef(a)}" itemprop="url">{escape(a.title)}</a></h2>'
+            f"<p>{escape(a.paragraphs[0])}</p></div>"
+            for a in chosen
+        )
+        # Joomla 4's pager: icon-only links, the page number in ?start=
+        pages = range(0, len(mine), self.PER_PAGE)
+        pager = "".join(
+            f'<li class="page-item"><a aria-label="Go to page {n // self.PER_PAGE + 1}" href="/index.php/{language}/news?start={n}"'
+            f' class="page-link">{n // self.PER_PAGE + 1}</a></li>'
+            for n in pages
+            if n != start
+        )
+        if start + self.PER_PAGE < len(mine):
+            pager += (
+                f'<li class="page-item"><a aria-label="Go to next page" href="/index.php/{language}/news?start={start + self.PER_PAGE}"'
+                ' class="page-link"><span class="icon-angle-right" aria-hidden="true"></span></a></li>'
+            )
+        return (
+            self._head(language, "News", head)
+            + f'<body class="site com_content view-category">{self._chrome(language)}'
+            f'<main><div class="com-content-category-blog blog">{items}</div>'
+            f'<nav class="pagination__wrapper"><ul class="pagination">{pager}</ul></nav></main></body></html>'
+        )
+
+    def _feed(self, language: str) -> str:
+        mine = [a for a in self.articles if a.language == language][:10]
+        items = "".join(
+            f"<item><title>{escape(a.title)}</title><link>{self.base_url}{self.sef(a)}</link>"
+            f'<guid isPermaLink="true">{self.base_url}{self.sef(a)}</guid>'
+            f"<pubDate>{format_datetime(a.published)}</pubDate><category>News</category></item>"
+            for a in mine
+        )
+        return (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>News</title><link>{self.base_url}/index.php/{language}/news</link>"
+            f"<language>{self.LANGUAGES[language].lower()}</language>{items}</channel></rss>"
+        )
+
+
 class TrapSite:
     NAME = "Trap Foundation"
 
@@ -289,4 +461,5 @@ FIXTURES = {
     "drupal": lambda base, offsite: DrupalSite(base),
     "hand-made": lambda base, offsite: HandMadeSite(base),
     "traps": lambda base, offsite: TrapSite(base, offsite),
+    "joomla": lambda base, offsite: JoomlaSite(base),
 }

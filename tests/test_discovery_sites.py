@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -10,8 +11,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import FAST, free_port, newsarchive, write_sites
-from fixture_sites import FIXTURES, DrupalSite, HandMadeSite, OffsiteSite, TrapSite
+from fixture_sites import FIXTURES, DrupalSite, HandMadeSite, JoomlaSite, OffsiteSite, TrapSite
 
+from crawler.demo.articles import sample_articles
 from crawler.demo.server import DemoServer
 from crawler.demo.site import DemoSite
 from storage.urls import canonicalize
@@ -97,6 +99,54 @@ def test_multilingual_site_from_the_english_listing_alone(tmp_path):
         assert "/ar/news/" in server.requests and "/fr/news/" in server.requests  # hreflang on the listing
     assert_complete(tmp_path, truth, fields=("title", "text", "published", "language"))
     assert run["routes"]["sitemap"]["found"] == 66
+
+
+def test_joomla_site_from_its_category_blog_alone(tmp_path):
+    with DemoServer(make_site=JoomlaSite) as server:
+        crawl_from_start(tmp_path, server, server.site.start_urls())
+        backfill = list(server.requests)
+        truth = server.site.truth()
+        server.requests.clear()
+        night = crawl_from_start(tmp_path, server, server.site.start_urls())
+        nightly = list(server.requests)
+    # every article once, under its SEF URL (its canonical), whichever form of it was linked
+    assert_complete(tmp_path, truth, fields=("title", "text", "published", "language"))
+    assert "/index.php/en/news?start=15" in backfill  # ?start= pagination, icon-only pager
+    assert "/index.php/ar/news?format=feed&type=rss" in backfill  # Joomla's own feeds
+    by_id = [r for r in backfill if r.startswith("/index.php?")]
+    assert by_id and all("view=article" in r for r in by_id)  # the module's index.php links
+    assert len(backfill) <= len(truth) + len(by_id) + 15, backfill
+    with sqlite3.connect(tmp_path / "archive.db") as conn:
+        aliases = conn.execute("select count(*) from article_urls where url like '%view=article%'").fetchone()
+        links = conn.execute("select count(*), count(translation_id) from translations").fetchone()
+    assert aliases == (len(by_id),)  # kept as URLs of their articles
+    assert links == (54, 54)  # 9 associated articles in each of 3 languages, 2 others each
+    # no sitemap, no validators: the start pages, their languages and feeds, the usual sitemap
+    # locations asked once each
+    assert len(nightly) <= 10 and night["new"] == 0, nightly
+
+
+def test_joomla_edits_and_deletions_are_found_by_revisits(tmp_path):
+    articles = sample_articles({"en": 12}, seed=5)
+    with DemoServer(make_site=lambda base: JoomlaSite(base, articles)) as server:
+        crawl_from_start(tmp_path, server, server.site.start_urls())
+        edited = dataclasses.replace(articles[8], paragraphs=(*articles[8].paragraphs, "Updated on Friday."))
+        news = dataclasses.replace(sample_articles({"en": 1}, seed=99)[0], path="/en/a-new-one/")
+        deleted = server.base_url + server.site.sef(articles[9])
+        server.site = JoomlaSite(server.base_url, [news, *articles[:8], edited, *articles[10:]])
+        with sqlite3.connect(tmp_path / "archive.db") as conn:  # last seen a month ago: all due
+            conn.execute("update articles set last_seen = datetime(last_seen, '-31 days') || '+00:00'")
+        server.requests.clear()
+        run = crawl_from_start(tmp_path, server, server.site.start_urls())
+        revisited = [r for r in server.requests if "/news/" in r]
+    # the new article, the edit as a version (the hit counter that changes every page is not
+    # one), the deletion (a 404) as gone; each archived article asked once
+    assert (run["new"], run["updated"], run["gone"]) == (1, 1, 1)
+    assert len(revisited) == len(set(revisited)) == 13
+    with sqlite3.connect(tmp_path / "archive.db") as conn:
+        assert conn.execute("select count(*) from article_versions").fetchone() == (1,)
+        gone = conn.execute("select url from articles where gone_at is not null").fetchall()
+    assert gone == [(deleted,)]
 
 
 def test_drupal_site_with_numbered_pager_and_gzipped_sitemap(tmp_path):

@@ -115,6 +115,21 @@ def test_article_urls_are_guessed_from_their_shape(path, is_article):
 
 
 @pytest.mark.parametrize(
+    ("query", "is_article"),
+    [
+        ("option=com_content&view=article&id=12:visit-to-rabat&catid=8&Itemid=101", True),  # Joomla
+        ("option=com_content&view=category&id=8&Itemid=101", False),
+        ("option=com_content&view=featured", False),
+        ("p=1234", True),  # WordPress without permalinks
+        ("page_id=12", False),
+        ("format=feed&type=rss", False),
+    ],
+)
+def test_a_cms_that_names_its_articles_in_the_query(query, is_article):
+    assert looks_like_article("/index.php", query) is is_article
+
+
+@pytest.mark.parametrize(
     ("sitemap", "lists_articles"),
     [
         ("/wp-sitemap-posts-post-1.xml", True),
