@@ -24,7 +24,7 @@ from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.metadata import alternates
+from crawler.metadata import alternates, language_code
 
 # The end of a page's <head>: its closing tag or, where a page leaves it out, where its body begins.
 HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
@@ -246,6 +246,86 @@ def alternate_languages(response: TextResponse) -> list[str]:
     end = HEAD_END.search(response.text)
     head = Selector(text=response.text[: end.start() if end else MAX_HEAD_CHARS])
     return [url for url in alternates(head.root.iter("link"), response.url).values() if url != response.url]
+
+
+# -- listings a script fills from a JSON endpoint ------------------------------------------
+
+# A script's string literals that are a path or a URL; those that name a JSON endpoint:
+# "/api/v1/news?page=", '/news.json', "https://example.org/wp-json/...", "/news?format=json".
+SCRIPT_URL = re.compile(r"""["'`]((?:https?:)?/[^"'`\s<>]*)["'`]""")
+JSON_ENDPOINT = re.compile(r"\.json\b|/api/|json/|[?&]_?format=json", re.IGNORECASE)
+MAX_SCRIPTS = 5  # a page's own scripts read to find where its listing comes from
+URL_KEYS = ("url", "link", "href", "permalink", "canonical_url")
+TITLE_KEYS = ("title", "headline")  # not "name": categories, authors and tags have one
+
+
+def script_sources(response: TextResponse) -> list[str]:
+    """The page's own external scripts (same host), absolute, in order, at most MAX_SCRIPTS."""
+    host = urlsplit(response.url).netloc
+    urls = [response.urljoin(src.strip()) for src in response.xpath("//script/@src").getall()]
+    return [url for url in dict.fromkeys(urls) if urlsplit(url).netloc == host][:MAX_SCRIPTS]
+
+
+def inline_scripts(response: TextResponse) -> str:
+    return "\n".join(response.xpath("//script[not(@src)]/text()").getall())
+
+
+def json_endpoints(script: str, base_url: str) -> list[str]:
+    """The JSON endpoints a script's string literals name, absolute; a literal that ends where
+    the script appends a number (``?page=``) is asked for the first page."""
+    urls = []
+    for literal in SCRIPT_URL.findall(script):
+        if not JSON_ENDPOINT.search(literal):
+            continue
+        if literal.endswith("="):
+            literal += "1"
+        urls.append(urljoin(base_url, html.unescape(literal)))
+    return list(dict.fromkeys(urls))
+
+
+def parse_json_listing(response: Response) -> list[Link]:
+    """The articles a JSON endpoint lists: every object, however nested, that has a URL (one of
+    URL_KEYS, a string) and a title (TITLE_KEYS), with the title as a hint."""
+    try:
+        data = json.loads(response.body)
+    except ValueError as error:
+        raise InvalidFeed(f"not JSON: {error}") from None
+    links, stack = [], [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            url = next(
+                (value[k] for k in URL_KEYS if isinstance(value.get(k), str) and value[k].strip()), None
+            )
+            title = next(
+                (value[k] for k in TITLE_KEYS if isinstance(value.get(k), str) and value[k].strip()), None
+            )
+            if url and title:
+                links.append(Link(urljoin(response.url, url.strip()), {"title": html_text(title)}))
+            else:
+                stack.extend(reversed(list(value.values())))
+    return [link for link in links if link.url.startswith(("http://", "https://"))]
+
+
+def next_numbered_page(url: str) -> str | None:
+    """The URL of the page after ``url``'s by its page number (``?page=2`` -> ``?page=3``)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for index, (key, value) in enumerate(query):
+        if key.lower() in ("page", "paged", "pg") and value.isdigit():  # numbers, not offsets
+            query[index] = (key, str(int(value) + 1))
+            return urlunsplit(parts._replace(query=urlencode(query)))
+    return None
+
+
+def page_languages(response: TextResponse) -> set[str]:
+    """The languages a page shows its site publishes in: its own (``<html lang>``) and those its
+    links name with ``hreflang`` (other-language versions, per-language feeds, a language
+    switcher's links)."""
+    codes = response.xpath("/html/@lang | //link/@hreflang | //a/@hreflang").getall()
+    return {language for code in codes if (language := language_code(code))}
 
 
 # -- WordPress REST API ------------------------------------------------------------------------

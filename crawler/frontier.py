@@ -36,7 +36,7 @@ from storage.urls import canonicalize, host_of
 
 MODES = ("crawl", "backfill", "probe")
 # Routes whose every URL is an article (sitemaps also list other pages; listings everything).
-ARTICLE_ROUTES = frozenset({"feed", "api", "hreflang"})
+ARTICLE_ROUTES = frozenset({"feed", "api", "hreflang", "json"})
 # Sources that list a site's newest articles only (what a feed given as a sitemap, or a news
 # sitemap, says): their URLs do not keep a listing from paging to older ones.
 RECENT_SOURCES = frozenset({"feed", "news-sitemap"})

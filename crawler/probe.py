@@ -52,6 +52,7 @@ def report(spider: NewsSpider, stats: dict[str, Any]) -> list[str]:
         f"  feeds:           {', '.join(spider.found_feeds) or 'none'} ({route('feed')})",
         f"  WordPress API:   {api}",
         f"  listings:        {route('listing')} (first pages only)",
+        f"  JSON listings:   {', '.join(spider.found_json) or 'none'} ({route('json')})",
         f"  languages:       {', '.join(sorted(spider.found_languages)) or 'unknown'}",
         f"  requests in all: {stats.get('downloader/request_count', 0)}",
     ]

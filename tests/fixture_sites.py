@@ -11,6 +11,7 @@ Each is generated (articles drawn by the sample newsroom's generator) and answer
   windows-1256 declared only in a meta tag; no robots.txt, sitemap or feed.
 - :class:`JoomlaSite`: Joomla 4's shapes in three languages, ``?start=N``, SEF and
   ``index.php?option=com_content`` URLs of the same articles, its ``?format=feed`` feeds.
+- :class:`ScriptedSite`: a listing that a script fills from a JSON endpoint.
 - :class:`TrapSite`: a short newsroom wrapped in traps: endless pagination, a calendar with a
   "next month" link forever, session ids, a redirect loop, off-site links and an off-site
   redirect, a section disallowed by robots.txt, PDFs and images.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import itertools
+import json
 import zlib
 from email.utils import format_datetime
 from html import escape
@@ -372,6 +374,63 @@ class JoomlaSite:
         )
 
 
+class ScriptedSite:
+    """A newsroom whose listing is an empty ``<div>`` that a script fills from a JSON endpoint
+    (``/api/v1/news?page=N``, ten items a page); the articles themselves are HTML. No sitemap,
+    no feed, no robots.txt."""
+
+    NAME = "Gulf Health Council"
+    PER_PAGE = 10
+    SCRIPT = (
+        '(function(){var p=1,el=document.getElementById("news-list");function load(){'
+        'fetch("/api/v1/news?page="+p+"&lang=en").then(function(r){return r.json()}).then(function(d){'
+        "d.items.forEach(function(i){el.insertAdjacentHTML(\"beforeend\",'<article><a href=\"'+i.url+'\">'"
+        "+i.title+'</a></article>')});if(p<d.pages){p++;}})}"
+        'document.getElementById("more").addEventListener("click",load);load();})();'
+    )
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.articles = sample_articles({"en": 25}, seed=17)
+
+    def truth(self) -> list[dict[str, str]]:
+        return truth_of(self.base_url, [(a.path.removeprefix("/en"), a) for a in self.articles])
+
+    def start_urls(self) -> list[str]:
+        return [f"{self.base_url}/media/news"]
+
+    def respond(self, path: str, query: str) -> Reply | None:
+        if path == "/media/news":
+            shell = (
+                '<div id="news-list" aria-live="polite"><p class="loading">Loading…</p></div>'
+                '<button id="more" type="button">Load more</button>'
+                '<script src="/static/js/news.min.js" defer></script>'
+            )
+            return Reply(listing_page(self.NAME, [], shell).encode())
+        if path == "/static/js/news.min.js":
+            return Reply(self.SCRIPT.encode(), "application/javascript")
+        if path == "/api/v1/news":
+            page = int(dict(parse_qsl(query)).get("page", "1"))
+            chosen = self.articles[(page - 1) * self.PER_PAGE : page * self.PER_PAGE]
+            items = [
+                {
+                    "id": 500 + self.articles.index(a),
+                    "title": a.title,
+                    "url": a.path.removeprefix("/en"),
+                    "date": a.published.date().isoformat(),
+                    "summary": a.paragraphs[0][:120],
+                }
+                for a in chosen
+            ]
+            pages = -(-len(self.articles) // self.PER_PAGE)
+            body = json.dumps({"page": page, "pages": pages, "items": items}, ensure_ascii=False)
+            return Reply(body.encode(), "application/json")
+        for a in self.articles:
+            if path == a.path.removeprefix("/en"):
+                return Reply(article_page(a, self.NAME).encode())
+        return None
+
+
 class TrapSite:
     NAME = "Trap Foundation"
 
@@ -462,4 +521,5 @@ FIXTURES = {
     "hand-made": lambda base, offsite: HandMadeSite(base),
     "traps": lambda base, offsite: TrapSite(base, offsite),
     "joomla": lambda base, offsite: JoomlaSite(base),
+    "scripted": lambda base, offsite: ScriptedSite(base),
 }

@@ -363,3 +363,55 @@ def test_article_patterns_keep_constant_sections_literally():
 )
 def test_repeating_paths_are_traps(url, trap):
     assert discovery.repeating_path(url) is trap
+
+
+def test_the_json_endpoints_a_script_names():
+    script = (
+        'fetch("/api/v1/news?page="+p+"&lang=en");var cfg={feed:"https://example.org/data/news.json"};'
+        "load(`/newsroom?_format=json`);img.src='/img/logo.png';go('/about/');"
+    )
+    assert discovery.json_endpoints(script, "https://example.org/media/news") == [
+        "https://example.org/api/v1/news?page=1",  # the page number the script appends: the first
+        "https://example.org/data/news.json",
+        "https://example.org/newsroom?_format=json",
+    ]
+
+
+def test_a_page_names_its_own_scripts_only():
+    page = HtmlResponse(
+        "https://example.org/news",
+        body=b'<script src="/js/app.js"></script><script src="https://cdn.example.net/x.js"></script>'
+        b"<script>var u='/api/news';</script>",
+    )
+    assert discovery.script_sources(page) == ["https://example.org/js/app.js"]
+    assert "/api/news" in discovery.inline_scripts(page)
+
+
+def test_a_json_listing_gives_every_object_with_a_url_and_a_title():
+    body = {
+        "meta": {"page": 1, "url": "/api/news?page=1"},  # a URL without a title: not an article
+        "data": {
+            "items": [
+                {"title": "A <b>visit</b>", "url": "/news/2024/05/a-visit"},
+                {"headline": "B", "link": "https://example.org/b"},
+            ]
+        },
+        "categories": [{"name": "Press", "href": "/news/press"}],
+    }
+    response = TextResponse("https://example.org/api/news?page=1", body=json.dumps(body).encode())
+    links = discovery.parse_json_listing(response)
+    assert [(link.url, link.hints["title"]) for link in links] == [
+        ("https://example.org/news/2024/05/a-visit", "A visit"),
+        ("https://example.org/b", "B"),
+    ]  # a category has a name, not a title
+    with pytest.raises(discovery.InvalidFeed):
+        discovery.parse_json_listing(TextResponse("https://example.org/api/x", body=b"<html>"))
+
+
+def test_the_next_page_of_a_json_listing():
+    assert discovery.next_numbered_page("https://example.org/api/news?page=2&lang=en") == (
+        "https://example.org/api/news?page=3&lang=en"
+    )
+    assert (
+        discovery.next_numbered_page("https://example.org/api/news?offset=20") is None
+    )  # not a number of pages

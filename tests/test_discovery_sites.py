@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import FAST, free_port, newsarchive, write_sites
-from fixture_sites import FIXTURES, DrupalSite, HandMadeSite, JoomlaSite, OffsiteSite, TrapSite
+from fixture_sites import FIXTURES, DrupalSite, HandMadeSite, JoomlaSite, OffsiteSite, ScriptedSite, TrapSite
 
 from crawler.demo.articles import sample_articles
 from crawler.demo.server import DemoServer
@@ -147,6 +147,22 @@ def test_joomla_edits_and_deletions_are_found_by_revisits(tmp_path):
         assert conn.execute("select count(*) from article_versions").fetchone() == (1,)
         gone = conn.execute("select url from articles where gone_at is not null").fetchall()
     assert gone == [(deleted,)]
+
+
+def test_a_listing_filled_by_a_script_is_read_from_its_json_endpoint(tmp_path):
+    with DemoServer(make_site=ScriptedSite) as server:
+        run = crawl_from_start(tmp_path, server, server.site.start_urls())
+        first = list(server.requests)
+        truth = server.site.truth()
+        server.requests.clear()
+        crawl_from_start(tmp_path, server, server.site.start_urls())
+        night = list(server.requests)
+    assert_complete(tmp_path, truth, fields=("title", "text", "published"))
+    # no browser: the page's script once, then its endpoint's pages until one brings nothing
+    assert first.count("/static/js/news.min.js") == 1
+    assert [r for r in first if r.startswith("/api/")] == [f"/api/v1/news?page={n}" for n in (1, 2, 3, 4)]
+    assert run["routes"]["json"] == {"requests": 4, "found": 25, "new": 25}
+    assert len(night) <= 10 and night[-2:] == ["/static/js/news.min.js", "/api/v1/news?page=1"], night
 
 
 def test_drupal_site_with_numbered_pager_and_gzipped_sitemap(tmp_path):

@@ -9,6 +9,7 @@ import json
 import re
 import sqlite3
 import time
+import tomllib
 from collections import Counter
 
 from conftest import FAST, free_port, newsarchive, write_sites
@@ -127,3 +128,19 @@ def test_a_nikola_newsroom_backfilled_then_kept_current_night_after_night(tmp_pa
         # the per-language feeds announced with hreflang were read as feeds, never as articles
         feeds = [path for _, path in day if path.endswith("rss.xml")]
         assert sorted(feeds) == ["/ar/rss.xml", "/fr/rss.xml", "/rss.xml"]
+
+
+def test_add_on_a_nikola_newsroom_finds_its_three_languages_and_only_its_posts(tmp_path):
+    with nikola_newsroom(tmp_path, free_port(), sample_posts(12)) as (site, _):
+        result = newsarchive("add", site.base, "--name", "nikola", *FAST, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        entry = tomllib.loads((tmp_path / "sites.toml").read_text("utf-8"))["sites"]["nikola"]
+        run(tmp_path, "crawl")
+        truth = site.truth()
+    assert sorted(entry["languages"]) == ["ar", "en", "fr"]
+    patterns = [re.compile(pattern) for pattern in entry["article_patterns"]]
+    for path in ("/posts/a-post/", "/ar/posts/a-post/", "/fr/posts/a-post/"):
+        assert any(p.search(path) for p in patterns), (path, entry["article_patterns"])
+    for path in ("/categories/cat_events/", "/authors/sara-haddad/", "/2024/", "/ar/2023/", "/archive.html"):
+        assert not any(p.search(path) for p in patterns), (path, entry["article_patterns"])
+    assert {row["url"] for row in rows(tmp_path, "select url from articles")} == {t["url"] for t in truth}

@@ -54,7 +54,17 @@ REFETCH_STATUSES = [304, 404, 410]
 # With one request at a time per site, priorities order the crawl: the start pages first (they
 # announce feeds and the API), then robots.txt, the API, sitemaps and feeds, so that by the time
 # listings are paginated, the articles they link to are known and the listing can stop early.
-PRIORITY = {"start": 40, "robots": 30, "api": 25, "sitemap": 20, "feed": 20, "listing": 10, "article": 0}
+PRIORITY = {
+    "start": 40,
+    "robots": 30,
+    "api": 25,
+    "sitemap": 20,
+    "feed": 20,
+    "script": 15,
+    "json": 15,
+    "listing": 10,
+    "article": 0,
+}
 PROBE_LISTING_PAGES = 3  # `newsarchive add` looks at this many pages of each listing
 
 
@@ -94,6 +104,7 @@ class NewsSpider(scrapy.Spider):
         self.found_sitemaps: list[str] = []  # announced by robots.txt
         self.guessed_sitemaps: list[str] = []  # found at a usual location
         self.found_feeds: list[str] = []
+        self.found_json: list[str] = []  # JSON endpoints that a listing's scripts name
         self.found_languages: set[str] = set()
         self.api_total: int | None = None
 
@@ -276,17 +287,66 @@ class NewsSpider(scrapy.Spider):
             self._count("not_html")
             return
         yield from self._announced(response)
-        fresh, listings = [], discovery.next_pages(response)
+        fresh, listings, articles = [], discovery.next_pages(response), 0
         for url in discovery.page_links(response):
             if self.site.is_listing_url(url):
                 listings.append(url)
                 continue
             offer = self._offer(discovery.Link(url), "listing")
+            articles += offer.verdict not in (Verdict.NOT_ARTICLE, Verdict.OUT_OF_SCOPE)
             if offer.fresh:
                 fresh.append(offer.url)
             if offer.fetch:
                 yield from self._fetch(offer)
+        if not articles and response.meta["listing_page"] == 1:
+            yield from self._scripted(response)
         yield from self._after_api(lambda: self._paginate(response, listings, fresh))
+
+    # -- listings a script fills from a JSON endpoint ------------------------------------
+
+    def _scripted(self, response: TextResponse) -> Iterable[scrapy.Request]:
+        """A listing's first page that links to no article may be filled by a script from a
+        JSON endpoint: the endpoints its inline scripts name are read, and its own script files
+        fetched to find theirs (no browser: a request per script, then the JSON itself)."""
+        yield from self._json_requests(discovery.inline_scripts(response), response.url)
+        for url in discovery.script_sources(response):
+            if self.frontier.in_scope(url):
+                yield self._request(url, self.parse_script, "script")
+
+    def parse_script(self, response: Response) -> Iterable[scrapy.Request]:
+        self._count_request("script")
+        text = (
+            response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        )
+        yield from self._json_requests(text, response.url)
+
+    def _json_requests(self, script: str, url: str) -> Iterable[scrapy.Request]:
+        for endpoint in discovery.json_endpoints(script, url):
+            if self.frontier.in_scope(endpoint) and endpoint not in self.found_json:
+                self.found_json.append(endpoint)
+                yield self._request(endpoint, self.parse_json, "json", meta={"listing_page": 1})
+
+    def parse_json(self, response: Response) -> Iterable[scrapy.Request]:
+        """A page of a JSON listing: its articles, then its next page while it brings news."""
+        self._count_request("json")
+        try:
+            links = discovery.parse_json_listing(response)
+        except discovery.InvalidFeed as error:  # a script's other endpoint: no listing, no error
+            self.logger.debug("No JSON listing at %s: %s", response.url, error)
+            return
+        fresh = False
+        for link in links:
+            offer = self._offer(link, "json")
+            fresh |= offer.fresh
+            if offer.fetch:
+                yield from self._fetch(offer)
+        page = response.meta["listing_page"]
+        if (
+            fresh
+            and page < self.max_listing_pages
+            and (following := discovery.next_numbered_page(response.url))
+        ):
+            yield self._request(following, self.parse_json, "json", meta={"listing_page": page + 1})
 
     def _paginate(
         self, response: TextResponse, listings: list[str], fresh: list[str]
@@ -420,8 +480,7 @@ class NewsSpider(scrapy.Spider):
             if self.frontier.in_scope(url) and url not in self.found_feeds:
                 self.found_feeds.append(url)
                 yield from self._after_api(functools.partial(self._unless_api_read, url))
-        if language := response.xpath("/html/@lang").get():
-            self.found_languages.add(language.split("-")[0].lower())
+        self.found_languages |= discovery.page_languages(response)
         if response.meta["listing_page"] == 1:
             for url in discovery.alternate_languages(response):
                 if self.frontier.in_scope(url):
