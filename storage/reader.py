@@ -40,7 +40,8 @@ class ArchiveReader:
         articles' that held none (``non_articles``)."""
         rows = self.db.execute(
             """
-            select u.url, u.url = a.url, a.last_seen, a.gone_at, p.headers, a.published, p.hints
+            select u.url, u.url = a.url, a.last_seen, a.gone_at, p.headers, a.published,
+                json_extract(p.hints, '$.sitemap')
             from article_urls u
             join articles a on a.id = u.article_id
             left join pages p on p.id = (select max(id) from pages where article_id = u.article_id)
@@ -49,9 +50,8 @@ class ArchiveReader:
             [site],
         )
         known = {}
-        for url, canonical, last_seen, gone_at, headers, published, hints in rows:
+        for url, canonical, last_seen, gone_at, headers, published, sitemap in rows:
             etag, last_modified = validators(json.loads(headers or "{}"))
-            sitemap = json.loads(hints or "{}").get("sitemap")
             known[url] = Known(
                 last_seen, bool(canonical), gone_at, etag, last_modified, True, published, sitemap
             )

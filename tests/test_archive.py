@@ -627,3 +627,18 @@ def test_pages_that_hold_no_article_are_remembered_with_their_validators(archive
     archive.mark_gone("https://example.org/files/report-2023.pdf", "2024-03-01T00:00:00+00:00", 404, crawl)
     assert archive.db["non_articles"].count == 0  # gone: forgotten (its outcome recorded)
     assert archive.known_urls("other") == {}
+
+
+def test_what_the_archive_knows_of_an_article_for_the_next_run(archive):
+    page = capture()
+    page.hints["sitemap"] = "https://example.org/sitemap-posts-2.xml"
+    page.headers["ETag"] = '"v2"'
+    archive.store(article(published="2022-06-19T10:00:00+01:00"), page)
+    known = archive.known_urls("org")["https://example.org/en/2022/06/19/visit/"]
+    # the sitemap that listed it (deletions), its date (revisits), its validators (304s)
+    assert (known.sitemap, known.published, known.etag, known.article) == (
+        "https://example.org/sitemap-posts-2.xml",
+        "2022-06-19T10:00:00+01:00",
+        '"v2"',
+        True,
+    )

@@ -6,7 +6,11 @@ Discovery, from nothing but the start URLs (configuration adds to it):
   their other-language versions (hreflang), and their pagination;
 - robots.txt -> sitemaps (indexes, gzip, news sitemaps), else the usual sitemap locations;
 - feeds (RSS/Atom) and the WordPress REST API, whose dates and authors ride along as hints;
-- article pages' hreflang alternates: their translations.
+- article pages' hreflang alternates: their translations;
+- a listing that a script fills: the JSON endpoints its scripts name, read page after page.
+
+Once discovery is done, a nightly run asks archived articles again by the revisit policy
+(``Frontier.revisits``): the edits and deletions that no source reported.
 
 Where a WordPress site's API gives its posts' content (``NEWSARCHIVE_CONTENT = "api"``, the
 default), each page of the API is handed to the pipeline as the articles of its posts
