@@ -125,7 +125,8 @@ PUBLISHERS = {"WordPress, 1,000 posts": wordpress, "Nikola, 57 posts x 3 languag
 def nights() -> None:
     """Requests per run, as the site's server counted them, and what the day of news brought."""
     print(
-        f"\n{'site':<32}{'articles':>9}{'backfill':>9}{'night':>7}{'news':>6}  news: new/updated/gone{'month':>7}"
+        f"\n{'site':<32}{'articles':>9}{'backfill':>9}{'night':>7}{'news':>6}  news: new/updated/gone"
+        f"{'month':>7}{'updated':>9}"
     )
     for label, publisher in PUBLISHERS.items():
         with tempfile.TemporaryDirectory() as name, publisher(Path(name)) as (news, answered):
@@ -141,10 +142,13 @@ def nights() -> None:
             with sqlite3.connect(folder / "archive.db") as conn:  # a month on: every article due
                 conn.execute("update articles set last_seen = datetime(last_seen, '-31 days') || '+00:00'")
                 articles = conn.execute("select count(*) from articles").fetchone()[0]
-            crawl(folder)
+            later, _ = crawl(folder)
             month = answered()
         seen = f"{day['new']}/{day['updated']}/{day['gone']}"
-        print(f"{label:<32}{articles:>9}{backfill:>9}{night:>7}{news_requests:>6}  {seen:>22}{month:>7}")
+        print(
+            f"{label:<32}{articles:>9}{backfill:>9}{night:>7}{news_requests:>6}  {seen:>22}"
+            f"{month:>7}{later['updated']:>9}"
+        )
 
 
 def main() -> None:
