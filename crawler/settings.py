@@ -5,6 +5,7 @@ The ``newsarchive`` command loads this module; so does ``scrapy crawl news`` thr
 """
 
 import os
+import shutil
 
 from crawler import __version__
 
@@ -83,7 +84,13 @@ REDIRECT_MAX_TIMES = 5  # real redirect chains are short; longer ones are loops
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.rendering.RenderMiddleware": 950,  # after robots.txt, offsite, retries, headers
 }
+# A listing that links to no article and whose scripts name no JSON endpoint is rendered in
+# headless Chromium (crawler/rendering.py), this one: the first of these on PATH; "": never.
+NEWSARCHIVE_BROWSER = next(
+    (path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), ""
+)
 NEWSARCHIVE_RETRY_AFTER_MAX = 300
 # A site that leaves this many requests in a row unanswered (timeouts, refused connections,
 # DNS failures, after their retries) is down, or the network is: the run stops there rather

@@ -11,7 +11,8 @@ Each is generated (articles drawn by the sample newsroom's generator) and answer
   windows-1256 declared only in a meta tag; no robots.txt, sitemap or feed.
 - :class:`JoomlaSite`: Joomla 4's shapes in three languages, ``?start=N``, SEF and
   ``index.php?option=com_content`` URLs of the same articles, its ``?format=feed`` feeds.
-- :class:`ScriptedSite`: a listing that a script fills from a JSON endpoint.
+- :class:`ScriptedSite`: a listing that a script fills from a JSON endpoint, or from what it
+  holds itself (only a browser sees it).
 - :class:`TrapSite`: a short newsroom wrapped in traps: endless pagination, a calendar with a
   "next month" link forever, session ids, a redirect loop, off-site links and an off-site
   redirect, a section disallowed by robots.txt, PDFs and images.
@@ -389,15 +390,28 @@ class ScriptedSite:
         'document.getElementById("more").addEventListener("click",load);load();})();'
     )
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, endpoint: bool = True) -> None:
         self.base_url = base_url
         self.articles = sample_articles({"en": 25}, seed=17)
+        self.endpoint = endpoint  # else the script holds the listing itself: only a browser sees it
 
     def truth(self) -> list[dict[str, str]]:
         return truth_of(self.base_url, [(a.path.removeprefix("/en"), a) for a in self.articles])
 
     def start_urls(self) -> list[str]:
         return [f"{self.base_url}/media/news"]
+
+    def _bundled(self) -> str:
+        """A script with the listing in it, as an object literal, rendered at once."""
+        items = ",".join(
+            f"{{t:{json.dumps(a.title, ensure_ascii=False)},u:{json.dumps(a.path.removeprefix('/en'))}}}"
+            for a in self.articles
+        )
+        return (
+            f"var N=[{items}];var el=document.getElementById('news-list');el.innerHTML='';"
+            "N.forEach(function(i){var a=document.createElement('a');a.href=i.u;a.textContent=i.t;"
+            "var h=document.createElement('h2');h.appendChild(a);el.appendChild(h);});"
+        )
 
     def respond(self, path: str, query: str) -> Reply | None:
         if path == "/media/news":
@@ -408,7 +422,9 @@ class ScriptedSite:
             )
             return Reply(listing_page(self.NAME, [], shell).encode())
         if path == "/static/js/news.min.js":
-            return Reply(self.SCRIPT.encode(), "application/javascript")
+            return Reply(
+                (self.SCRIPT if self.endpoint else self._bundled()).encode(), "application/javascript"
+            )
         if path == "/api/v1/news":
             page = int(dict(parse_qsl(query)).get("page", "1"))
             chosen = self.articles[(page - 1) * self.PER_PAGE : page * self.PER_PAGE]
@@ -522,4 +538,5 @@ FIXTURES = {
     "traps": lambda base, offsite: TrapSite(base, offsite),
     "joomla": lambda base, offsite: JoomlaSite(base),
     "scripted": lambda base, offsite: ScriptedSite(base),
+    "rendered": lambda base, offsite: ScriptedSite(base, endpoint=False),
 }

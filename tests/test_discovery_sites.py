@@ -165,6 +165,23 @@ def test_a_listing_filled_by_a_script_is_read_from_its_json_endpoint(tmp_path):
     assert len(night) <= 10 and night[-2:] == ["/static/js/news.min.js", "/api/v1/news?page=1"], night
 
 
+def test_a_listing_only_a_browser_can_fill_is_rendered_in_one(tmp_path):
+    with DemoServer(make_site=lambda base: ScriptedSite(base, endpoint=False)) as server:
+        run = crawl_from_start(tmp_path, server, server.site.start_urls())
+        truth = server.site.truth()
+        first = list(server.requests)
+        server.requests.clear()
+        crawl_from_start(tmp_path, server, server.site.start_urls())
+        night = list(server.requests)
+    assert_complete(tmp_path, truth, fields=("title", "text", "published"))
+    # the static page, its script (no JSON endpoint in it), then the page in the browser (which
+    # loads the script again); no endpoint asked
+    assert first.count("/media/news") == 2 and first.count("/static/js/news.min.js") == 2
+    assert not [r for r in first if r.startswith("/api/")]
+    assert run["routes"]["listing"]["found"] == 25
+    assert len(night) <= 10 and night.count("/media/news") == 2, night
+
+
 def test_drupal_site_with_numbered_pager_and_gzipped_sitemap(tmp_path):
     with DemoServer(make_site=DrupalSite) as server:
         run = crawl_from_start(tmp_path, server, server.site.start_urls()[:1])

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -109,6 +110,10 @@ class NewsSpider(scrapy.Spider):
         self.guessed_sitemaps: list[str] = []  # found at a usual location
         self.found_feeds: list[str] = []
         self.found_json: list[str] = []  # JSON endpoints that a listing's scripts name
+        # Per listing filled by a script: its scripts and endpoints not answered yet, and the
+        # articles they brought (none: it is rendered in a browser).
+        self.scripted_pending: Counter[str] = Counter()
+        self.scripted_found: Counter[str] = Counter()
         self.found_languages: set[str] = set()
         self.api_total: int | None = None
 
@@ -302,7 +307,9 @@ class NewsSpider(scrapy.Spider):
                 fresh.append(offer.url)
             if offer.fetch:
                 yield from self._fetch(offer)
-        if not articles and response.meta["listing_page"] == 1:
+        if response.meta.get("render"):
+            self._count("rendered_listing")
+        elif not articles and response.meta["listing_page"] == 1:
             yield from self._scripted(response)
         yield from self._after_api(lambda: self._paginate(response, listings, fresh))
 
@@ -311,24 +318,48 @@ class NewsSpider(scrapy.Spider):
     def _scripted(self, response: TextResponse) -> Iterable[scrapy.Request]:
         """A listing's first page that links to no article may be filled by a script from a
         JSON endpoint: the endpoints its inline scripts name are read, and its own script files
-        fetched to find theirs (no browser: a request per script, then the JSON itself)."""
-        yield from self._json_requests(discovery.inline_scripts(response), response.url)
+        fetched to find theirs (a request per script, then the JSON itself). Where none brings
+        an article, the page is rendered in a browser (crawler/rendering.py)."""
+        listing = response.url
+        yield from self._json_requests(discovery.inline_scripts(response), listing)
         for url in discovery.script_sources(response):
             if self.frontier.in_scope(url):
-                yield self._request(url, self.parse_script, "script")
+                self.scripted_pending[listing] += 1
+                yield self._request(url, self.parse_script, "script", meta={"scripted": listing})
+        if not self.scripted_pending[listing]:
+            yield from self._render(listing)
 
     def parse_script(self, response: Response) -> Iterable[scrapy.Request]:
         self._count_request("script")
         text = (
             response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
         )
-        yield from self._json_requests(text, response.url)
+        yield from self._json_requests(text, response.meta["scripted"])
+        yield from self._scripted_answered(response.meta["scripted"])
 
-    def _json_requests(self, script: str, url: str) -> Iterable[scrapy.Request]:
-        for endpoint in discovery.json_endpoints(script, url):
+    def _json_requests(self, script: str, listing: str) -> Iterable[scrapy.Request]:
+        for endpoint in discovery.json_endpoints(script, listing):
             if self.frontier.in_scope(endpoint) and endpoint not in self.found_json:
                 self.found_json.append(endpoint)
-                yield self._request(endpoint, self.parse_json, "json", meta={"listing_page": 1})
+                self.scripted_pending[listing] += 1
+                meta = {"listing_page": 1, "scripted": listing}
+                yield self._request(endpoint, self.parse_json, "json", meta=meta)
+
+    def _scripted_answered(self, listing: str, articles: int = 0) -> Iterable[scrapy.Request]:
+        """A script or JSON endpoint of a scripted listing came back (with ``articles``): once
+        the last one has, and none brought an article, the listing is rendered."""
+        self.scripted_pending[listing] -= 1
+        self.scripted_found[listing] += articles
+        if not self.scripted_pending[listing] and not self.scripted_found[listing]:
+            yield from self._render(listing)
+
+    def _render(self, listing: str) -> Iterable[scrapy.Request]:
+        if not self.settings.get("NEWSARCHIVE_BROWSER"):
+            self._count("not_rendered")
+            self.logger.warning("%s needs a browser to list its articles: NEWSARCHIVE_BROWSER", listing)
+            return
+        meta = {"listing_page": 1, "render": True}
+        yield self._request(listing, self.parse_listing, "listing", meta=meta, dont_filter=True)
 
     def parse_json(self, response: Response) -> Iterable[scrapy.Request]:
         """A page of a JSON listing: its articles, then its next page while it brings news."""
@@ -337,13 +368,15 @@ class NewsSpider(scrapy.Spider):
             links = discovery.parse_json_listing(response)
         except discovery.InvalidFeed as error:  # a script's other endpoint: no listing, no error
             self.logger.debug("No JSON listing at %s: %s", response.url, error)
-            return
+            links = []
         fresh = False
         for link in links:
             offer = self._offer(link, "json")
             fresh |= offer.fresh
             if offer.fetch:
                 yield from self._fetch(offer)
+        if "scripted" in response.meta:  # an endpoint's first page
+            yield from self._scripted_answered(response.meta["scripted"], len(links))
         page = response.meta["listing_page"]
         if (
             fresh
@@ -371,7 +404,11 @@ class NewsSpider(scrapy.Spider):
             self.logger.info("Stopping pagination at page %d of %s", page, response.url)
             return
         for url in dict.fromkeys(url for url in listings if self.frontier.in_scope(url)):
-            meta = {"listing_page": page + 1, "stale_pages": stale}
+            meta = {
+                "listing_page": page + 1,
+                "stale_pages": stale,
+                "render": response.meta.get("render", False),
+            }
             yield self._request(url, self.parse_listing, "listing", meta=meta)
 
     def parse_article(self, response: Response, hints: dict[str, str]) -> Iterable[Any]:
@@ -401,6 +438,8 @@ class NewsSpider(scrapy.Spider):
                 )
                 return
         request = failed_request(failure)
+        if "scripted" in request.meta:  # a scripted listing's script or endpoint
+            yield from self._scripted_answered(request.meta["scripted"])
         self.frontier.answer(requested_url(request.meta, request.url))
         failed = failed_fetch(failure)
         if failure.check(IgnoreRequest):
