@@ -100,8 +100,8 @@ _YEAR_ARCHIVE = re.compile(r"^(/[a-z]{2}([-_][a-z]{2})?)?/(19|20)\d{2}/?$", re.I
 
 
 # A CMS that names its article in the query: Joomla's index.php?option=com_content&view=article&id=,
-# WordPress's plain ?p=123.
-_QUERY_ARTICLE = re.compile(r"(^|&)(view=article|p=\d+)(&|$)", re.IGNORECASE)
+# WordPress's plain ?p=1234 (an id, as long as _NUMERIC_ID's; ?p=2 pages some listings).
+_QUERY_ARTICLE = re.compile(r"(^|&)(view=article|p=\d{3,})(&|$)", re.IGNORECASE)
 
 
 def looks_like_article(path: str, query: str = "") -> bool:
@@ -291,7 +291,7 @@ class Frontier:
         url = canonicalize(link.url)
         found = url not in self.route_urls[route]
         self.route_urls[route].add(url)
-        first = url not in self.listed
+        first_listed = url not in self.listed
         if not (route == "feed" or link.hints.get("published_source") in RECENT_SOURCES):
             self.listed.add(url)
         hints = self.offered.setdefault(url, {})
@@ -311,7 +311,7 @@ class Frontier:
                 self.fetching.add(url)
             # News to a listing: what no route listed before in the run (a feed or a news sitemap,
             # which show the newest only, aside), unless archived (a backfill pages to the end).
-            fresh = first and (verdict is not Verdict.KNOWN or self.mode == "backfill")
+            fresh = first_listed and (verdict is not Verdict.KNOWN or self.mode == "backfill")
             return Offer(verdict, url, hints, known, fresh, found)
 
         if url in self.fetching or self.mode == "probe":

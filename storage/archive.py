@@ -284,8 +284,8 @@ class Archive(ArchiveReader):
         page that is not HTML is remembered as no article (``non_articles``)."""
         with self.transaction():
             self._record(crawl_id, url, outcome, status, reason, seen := utcnow())
-            if outcome == NOT_HTML and (crawl := self._crawl_site(crawl_id)):
-                self._remember_non_article(crawl, url, outcome, seen, {})
+            if outcome == NOT_HTML and (site := self._crawl_site(crawl_id)):
+                self._remember_non_article(site, url, outcome, seen, {})
 
     def _remember_non_article(
         self, site: str, url: str, outcome: str, seen: str, headers: Mapping[str, str]

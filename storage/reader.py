@@ -34,10 +34,9 @@ class ArchiveReader:
         self.close()
 
     def known_urls(self, site: str) -> dict[str, Known]:
-        """Every canonical URL that already leads to an article of ``site``, with what the
-        last capture of that article said (for conditional requests) and the sitemap that listed
-        it then, and the URLs fetched for
-        articles' that held none (``non_articles``)."""
+        """Every canonical URL that already leads to an article of ``site``, with what the last
+        capture of that article said (its validators, the sitemap that listed it), and the URLs
+        fetched for articles' that held none (``non_articles``)."""
         rows = self.db.execute(
             """
             select u.url, u.url = a.url, a.last_seen, a.gone_at, p.headers, a.published,

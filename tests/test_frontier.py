@@ -121,6 +121,7 @@ def test_article_urls_are_guessed_from_their_shape(path, is_article):
         ("option=com_content&view=category&id=8&Itemid=101", False),
         ("option=com_content&view=featured", False),
         ("p=1234", True),  # WordPress without permalinks
+        ("p=2", False),  # a listing's page
         ("page_id=12", False),
         ("format=feed&type=rss", False),
     ],

@@ -219,6 +219,10 @@ ARCHIVE_METADATA: dict[str, Any] = {
             "sort_desc": "id",
             "facets": ["site", "status"],
         },
+        "non_articles": {
+            "description": "URLs fetched for an article's that held none (not_article, not_html), with their validators: asked again only when their source says they changed.",
+            "facets": ["site", "outcome"],
+        },
         "outcomes": {
             "description": "What became of each URL a run fetched or failed to fetch: stored (new, updated, unchanged, alias, duplicate, gone) or why not (not_article, too_large, timeout, http_error, robots, extract_timeout, ...), with the HTTP status and the error's message.",
             "sort_desc": "id",
