@@ -487,14 +487,19 @@ def repeating_path(url: str) -> bool:
 
 
 _WORD = re.compile(r"^[a-z]+$")
+# A path segment naming a language (``en``, ``ar``, ``fr-fr``): the same shape in every language.
+_LANGUAGE = re.compile(r"^[a-z]{2}([-_][a-z]{2})?$")
+LANGUAGE_PATTERN = "[a-z]{2}(?:[-_][a-z]{2})?"
 
 
 def url_shape(url: str) -> str:
-    """A URL path with its variable parts abstracted: numbers as <n>, slugs as <slug>.
+    """A URL path with its variable parts abstracted: numbers as <n>, slugs as <slug>, a
+    language prefix as <lang>.
 
-    ``/en/2022/06/19/alecso-visits-rabat/`` -> ``/en/<n>/<n>/<n>/<slug>/``. A plain lower-case
-    word (``news``, ``node``, ``en``) is kept, since sections and languages name the shape,
-    except in the last segment, where it is the article's own (one-word) slug.
+    ``/en/2022/06/19/alecso-visits-rabat/`` -> ``/<lang>/<n>/<n>/<n>/<slug>/``. A plain
+    lower-case word (``news``, ``node``) is kept, since sections name the shape, except in the
+    last segment, where it is the article's own (one-word) slug. A language's articles have the
+    shape of another's: what a feed in English shows holds for the Arabic listing.
     """
     segments = urlsplit(url).path.split("/")
     leaf = max((i for i, segment in enumerate(segments) if segment), default=-1)
@@ -502,6 +507,8 @@ def url_shape(url: str) -> str:
     for position, segment in enumerate(segments):
         if segment.isdigit():
             shaped.append("<n>")
+        elif _LANGUAGE.match(segment.lower()) and position != leaf:
+            shaped.append("<lang>")
         elif not segment or (_WORD.match(segment) and position != leaf):
             shaped.append(segment)
         else:
@@ -515,8 +522,10 @@ def _literal(text: str) -> str:
 
 def shape_pattern(shape: str) -> str:
     """The regular expression (on URL paths) of a shape, as sites.toml's article_patterns take."""
-    parts = re.split(r"(<n>|<slug>)", shape)
-    body = "".join({"<n>": r"\d+", "<slug>": "[^/]+"}.get(p, _literal(p)) for p in parts)
+    parts = re.split(r"(<n>|<slug>|<lang>)", shape)
+    body = "".join(
+        {"<n>": r"\d+", "<slug>": "[^/]+", "<lang>": LANGUAGE_PATTERN}.get(p, _literal(p)) for p in parts
+    )
     return f"^{body}$"
 
 
@@ -539,7 +548,9 @@ def article_patterns(urls: list[str], min_group: int = 3) -> list[str]:
         for position, generic in enumerate(shape.split("/")):
             values = {path[position] for path in paths}
             segments.append(
-                _literal(values.pop()) if len(values) == 1 else {"<n>": r"\d+"}.get(generic, "[^/]+")
+                _literal(values.pop())
+                if len(values) == 1
+                else {"<n>": r"\d+", "<lang>": LANGUAGE_PATTERN}.get(generic, "[^/]+")
             )
         patterns.append("^" + "/".join(segments) + "$")
     return list(dict.fromkeys(patterns))

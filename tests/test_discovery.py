@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import pytest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
@@ -336,10 +337,11 @@ def test_wordpress_posts_carry_their_fields_as_hints():
 @pytest.mark.parametrize(
     ("url", "shape"),
     [
-        ("https://x.org/en/2022/06/19/alecso-visits-rabat/", "/en/<n>/<n>/<n>/<slug>/"),
+        ("https://x.org/en/2022/06/19/alecso-visits-rabat/", "/<lang>/<n>/<n>/<n>/<slug>/"),
         ("https://x.org/node/123", "/node/<n>"),
         ("https://x.org/news/water", "/news/<slug>"),  # a one-word slug is still a slug
-        ("https://x.org/ar/2022/%D8%A7%D9%84/", "/ar/<n>/<slug>/"),
+        ("https://x.org/ar/2022/%D8%A7%D9%84/", "/<lang>/<n>/<slug>/"),
+        ("https://x.org/index.php/fr-FR/news/12-visite", "/<slug>/<lang>/news/<slug>"),
     ],
 )
 def test_url_shape(url, shape):
@@ -349,6 +351,15 @@ def test_url_shape(url, shape):
 def test_article_patterns_keep_constant_sections_literally():
     urls = [f"https://x.org/media-center/press-releases/{n}" for n in (12, 13, 14)] + ["https://x.org/node/9"]
     assert discovery.article_patterns(urls) == [r"^/media-center/press-releases/\d+$", r"^/node/\d+$"]
+
+
+def test_article_patterns_of_several_languages_are_one():
+    urls = [f"https://x.org/{lang}/news/{n}-a-visit" for lang in ("en", "ar", "fr") for n in (1, 2)]
+    [pattern] = discovery.article_patterns(urls)
+    assert pattern == r"^/[a-z]{2}(?:[-_][a-z]{2})?/news/[^/]+$"
+    assert re.search(pattern, "/ar/news/9-2024-05-30") and not re.search(pattern, "/ar/about/x")
+    english = [f"https://x.org/en/news/{n}-a-visit" for n in (1, 2, 3)]
+    assert discovery.article_patterns(english) == [r"^/en/news/[^/]+$"]  # one language: kept as it is
 
 
 @pytest.mark.parametrize(

@@ -301,8 +301,8 @@ class NewsSpider(scrapy.Spider):
             if self.site.is_listing_url(url):
                 listings.append(url)
                 continue
+            articles += self.frontier.may_be_article(url)
             offer = self._offer(discovery.Link(url), "listing")
-            articles += offer.verdict not in (Verdict.NOT_ARTICLE, Verdict.OUT_OF_SCOPE)
             if offer.fresh:
                 fresh.append(offer.url)
             if offer.fetch:
