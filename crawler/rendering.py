@@ -31,7 +31,6 @@ class RenderMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.executable = crawler.settings.get("NEWSARCHIVE_BROWSER") or ""
         self.timeout_ms = crawler.settings.getfloat("DOWNLOAD_TIMEOUT") * 1000
-        self.stats = crawler.stats
         self.crawler = crawler
         self.playwright: Any = None
         self.browser: Any = None
@@ -54,12 +53,11 @@ class RenderMiddleware:
             page = await context.new_page()
             await page.route("**/*", self._only_what_the_listing_needs)
             answer = await page.goto(request.url, wait_until="networkidle", timeout=self.timeout_ms)
-            body = await page.content()
+            url, body = page.url, await page.content()
         finally:
             await context.close()
-        self.stats.inc_value("newsarchive/rendered")
         status = answer.status if answer else 200
-        return HtmlResponse(page.url, status=status, body=body, encoding="utf-8", request=request)
+        return HtmlResponse(url, status=status, body=body, encoding="utf-8", request=request)
 
     async def _browser(self) -> Any:
         async with self.starting:
