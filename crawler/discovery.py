@@ -296,17 +296,16 @@ def parse_json_listing(response: Response) -> list[Link]:
         if isinstance(value, list):
             stack.extend(reversed(value))
         elif isinstance(value, dict):
-            url = next(
-                (value[k] for k in URL_KEYS if isinstance(value.get(k), str) and value[k].strip()), None
-            )
-            title = next(
-                (value[k] for k in TITLE_KEYS if isinstance(value.get(k), str) and value[k].strip()), None
-            )
+            url, title = _first_text(value, URL_KEYS), _first_text(value, TITLE_KEYS)
             if url and title:
                 links.append(Link(urljoin(response.url, url.strip()), {"title": html_text(title)}))
             else:
                 stack.extend(reversed(list(value.values())))
     return [link for link in links if link.url.startswith(("http://", "https://"))]
+
+
+def _first_text(value: dict, keys: tuple[str, ...]) -> str | None:
+    return next((value[key] for key in keys if isinstance(value.get(key), str) and value[key].strip()), None)
 
 
 def next_numbered_page(url: str) -> str | None:

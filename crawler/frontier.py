@@ -251,12 +251,10 @@ class Frontier:
     def may_be_article(self, url: str) -> bool:
         """Whether ``url`` could be one of the site's articles, by any route's judgement (a
         listing that links to none such is filled by a script)."""
-        if not self.in_scope(url):
-            return False
-        path, query = urlsplit(url)[2:4]
-        if self.site.article_patterns:
-            return any(pattern.search(path) for pattern in self.site.article_patterns)
-        return looks_like_article(path, query) or url_shape(url) in self.learned_shapes
+        return self.in_scope(url) and (
+            self.is_article(url, "sitemap")
+            or (not self.site.article_patterns and url_shape(url) in self.learned_shapes)
+        )
 
     def may_list_articles(self, sitemap_url: str) -> bool:
         """Whether a child sitemap of an index may list articles (not the categories', tags',
